@@ -1,0 +1,145 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
+import { parseDateTimeOffset } from './domain/date-time.js';
+import { Directory } from './domain/directory.js';
+import { GraphError } from './domain/errors.js';
+import { MeetingService } from './domain/online-meetings.js';
+import { registerBearerAuth } from './http/bearer-auth.js';
+import { graphContentType, sendGraphError, toGraphError } from './http/graph-error.js';
+import { newRequestId, registerRequestContext } from './http/request-context.js';
+import { registerGraphRoutes } from './http/routes/index.js';
+import type { ApiVersion } from './http/routes/route-kit.js';
+import type { SigningKey } from './identity/signing-key.js';
+import type { Store } from './storage/store.js';
+
+export interface AppDeps {
+  store: Store;
+  signingKey: SigningKey;
+  issuer: string;
+  /** Origin for links in responses; called per use because the port may be known only after listen. */
+  publicUrl: () => string;
+  bodyLimit: number;
+  tollNumber: string;
+  tollFreeNumber: string;
+  /** A pino logger; none in tests that do not look at logs. */
+  logger?: FastifyBaseLogger;
+  https?: { key: string; cert: string };
+}
+
+const apiVersions: ApiVersion[] = ['v1.0', 'beta'];
+
+/** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
+export async function buildApp(deps: AppDeps) {
+  const options: FastifyServerOptions = {
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    bodyLimit: deps.bodyLimit,
+    genReqId: newRequestId,
+    requestIdHeader: false,
+    // One line per request is written by the onResponse hook below instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
+    routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
+    ajv: {
+      // Graph does not coerce ("true" is not a boolean) and rejects what a type does not define.
+      customOptions: {
+        coerceTypes: false,
+        removeAdditional: false,
+        useDefaults: false,
+        allErrors: false,
+        verbose: true,
+        allowUnionTypes: true,
+      },
+      plugins: [
+        (ajv) =>
+          ajv.addFormat('date-time-offset', {
+            type: 'string',
+            validate: (s: string) => parseDateTimeOffset(s) !== null,
+          }),
+      ],
+    },
+  };
+  // The https server is chosen at run time; the app's types are the same either way.
+  const app = Fastify(
+    deps.https ? ({ ...options, https: deps.https } as FastifyServerOptions) : options,
+  ).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Only JSON bodies: a text/plain body gets 415 instead of reaching validation as a string.
+  app.removeContentTypeParser('text/plain');
+
+  registerRequestContext(app);
+
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        method: request.method,
+        url: request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        tenant: request.principal?.tenantId,
+      },
+      'request',
+    );
+  });
+
+  app.setErrorHandler((err, request, reply) => {
+    const graphError = toGraphError(err);
+    if (graphError.status >= 500) request.log.error({ err }, 'request failed');
+    return sendGraphError(request, reply, graphError);
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendGraphError(request, reply, routeNotFound(request.method, request.url)),
+  );
+
+  app.get('/_graphmeet/health', async (_request, reply) =>
+    reply.type(graphContentType).send({ status: 'ok', storage: deps.store.dialect }),
+  );
+
+  const meetings = new MeetingService({
+    store: deps.store,
+    directory: new Directory(deps.store),
+    publicUrl: deps.publicUrl,
+    tollNumber: deps.tollNumber || null,
+    tollFreeNumber: deps.tollFreeNumber || null,
+  });
+
+  for (const version of apiVersions) {
+    await app.register(
+      async (scope) => {
+        registerBearerAuth(scope, deps.signingKey, deps.issuer);
+        registerGraphRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), {
+          version,
+          meetings,
+          publicUrl: deps.publicUrl,
+        });
+      },
+      { prefix: `/${version}` },
+    );
+  }
+
+  await app.ready();
+  return app;
+}
+
+/** Graph answers an unknown segment with 400 and a known resource with an unsupported method with 405. */
+function routeNotFound(method: string, url: string): GraphError {
+  const path = url.split('?')[0] ?? '';
+  if (!/^\/(v1\.0|beta)(\/|$)/i.test(path)) return new GraphError(404, 'NotFound', `Nothing is served at '${path}'.`);
+  if (/\/onlineMeetings(\/|$)/i.test(path)) {
+    return new GraphError(
+      405,
+      'MethodNotAllowed',
+      `The HTTP method '${method}' is not supported on this onlineMeetings resource.`,
+    );
+  }
+  const segments = path.split('/').filter(Boolean);
+  const segment = segments.length > 1 ? segments[segments.length - 1] : '';
+  return new GraphError(400, 'BadRequest', `Resource not found for the segment '${safeSegment(segment ?? '')}'.`);
+}
+
+function safeSegment(segment: string): string {
+  let decoded = segment;
+  try {
+    decoded = decodeURIComponent(segment);
+  } catch {}
+  return decoded.length > 100 ? `${decoded.slice(0, 100)}…` : decoded;
+}

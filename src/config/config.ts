@@ -1,0 +1,210 @@
+import path from 'node:path';
+
+/**
+ * The one place that knows every setting: its CLI flag, its environment variable, its default and what it
+ * means. Entry points hand their parsed flags and `process.env` to `loadConfig`; nothing else reads the env.
+ */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  publicUrl: string | undefined;
+  https: boolean;
+  certFile: string | undefined;
+  keyFile: string | undefined;
+  issuer: string;
+  logLevel: string;
+  bodyLimit: number;
+  tollNumber: string;
+  tollFreeNumber: string;
+}
+
+type Parser<T> = (raw: string, name: string) => T;
+
+export interface Setting<K extends keyof Config = keyof Config> {
+  key: K;
+  /** commander flag spec, e.g. `--port <n>` */
+  flag: string;
+  env: string;
+  default: Config[K];
+  doc: string;
+  parse: Parser<Config[K]>;
+}
+
+export class ConfigError extends Error {}
+
+const text: Parser<string> = (raw) => raw;
+const optionalText: Parser<string | undefined> = (raw) => (raw === '' ? undefined : raw);
+
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (raw, name) => {
+    if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got '${raw}'`);
+    const n = Number(raw);
+    if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+    return n;
+  };
+
+const boolean: Parser<boolean> = (raw, name) => {
+  const v = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(v)) return true;
+  if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
+  throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+};
+
+const httpUrl: Parser<string | undefined> = (raw, name) => {
+  if (raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be an absolute http(s) URL, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http or https URL, got '${raw}'`);
+  }
+  if (url.search || url.hash) throw new ConfigError(`${name} must not have a query or fragment`);
+  return url.href.replace(/\/+$/, '');
+};
+
+const requiredHttpUrl: Parser<string> = (raw, name) => {
+  const url = httpUrl(raw, name);
+  if (url === undefined) throw new ConfigError(`${name} must not be empty`);
+  return url;
+};
+
+function setting<K extends keyof Config>(s: Setting<K>): Setting<K> {
+  return s;
+}
+
+export const settings = {
+  host: setting({
+    key: 'host',
+    flag: '--host <address>',
+    env: 'GRAPHMEET_HOST',
+    default: '127.0.0.1',
+    doc: 'Address to listen on. Use 0.0.0.0 to accept connections from other machines.',
+    parse: text,
+  }),
+  port: setting({
+    key: 'port',
+    flag: '--port <n>',
+    env: 'GRAPHMEET_PORT',
+    default: 7878,
+    doc: 'TCP port to listen on; 0 picks a free port (the log line shows which).',
+    parse: integer(0, 65535),
+  }),
+  dataDir: setting({
+    key: 'dataDir',
+    flag: '--data-dir <dir>',
+    env: 'GRAPHMEET_DATA_DIR',
+    default: '.graphmeet',
+    doc: 'Directory for the SQLite database, the token signing key and the generated TLS certificate. Created on first start.',
+    parse: text,
+  }),
+  publicUrl: setting({
+    key: 'publicUrl',
+    flag: '--public-url <url>',
+    env: 'GRAPHMEET_PUBLIC_URL',
+    default: undefined,
+    doc: "Origin used in joinWebUrl, dial-in and @odata.context links. Default: the server's own listening origin.",
+    parse: httpUrl,
+  }),
+  https: setting({
+    key: 'https',
+    flag: '--https',
+    env: 'GRAPHMEET_HTTPS',
+    default: false,
+    doc: 'Serve HTTPS with a self-signed certificate for localhost/127.0.0.1/::1, generated into <data-dir>/tls on first use.',
+    parse: boolean,
+  }),
+  certFile: setting({
+    key: 'certFile',
+    flag: '--cert <file>',
+    env: 'GRAPHMEET_TLS_CERT',
+    default: undefined,
+    doc: 'PEM certificate (chain) to serve HTTPS with; needs --key. Implies HTTPS.',
+    parse: optionalText,
+  }),
+  keyFile: setting({
+    key: 'keyFile',
+    flag: '--key <file>',
+    env: 'GRAPHMEET_TLS_KEY',
+    default: undefined,
+    doc: 'PEM private key for --cert.',
+    parse: optionalText,
+  }),
+  issuer: setting({
+    key: 'issuer',
+    flag: '--issuer <url>',
+    env: 'GRAPHMEET_ISSUER',
+    default: 'https://login.graphmeet.local',
+    doc: "Base of the issuer of graphmeet's own tokens; a token for tenant T carries iss '<issuer>/T/v2.0'. Server and `graphmeet token` must agree.",
+    parse: requiredHttpUrl,
+  }),
+  logLevel: setting({
+    key: 'logLevel',
+    flag: '--log-level <level>',
+    env: 'GRAPHMEET_LOG_LEVEL',
+    default: 'info',
+    doc: 'pino log level: fatal, error, warn, info, debug, trace or silent. One line per request is logged at info.',
+    parse: (raw, name) => {
+      const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+      if (!levels.includes(raw)) throw new ConfigError(`${name} must be one of ${levels.join(', ')}`);
+      return raw;
+    },
+  }),
+  bodyLimit: setting({
+    key: 'bodyLimit',
+    flag: '--body-limit <bytes>',
+    env: 'GRAPHMEET_BODY_LIMIT',
+    default: 1_048_576,
+    doc: 'Largest request body accepted, in bytes; larger bodies get 413.',
+    parse: integer(1024, 100 * 1_048_576),
+  }),
+  tollNumber: setting({
+    key: 'tollNumber',
+    flag: '--toll-number <number>',
+    env: 'GRAPHMEET_TOLL_NUMBER',
+    default: '+1 425-555-0100',
+    doc: 'Dial-in toll number shown in audioConferencing and joinInformation.',
+    parse: text,
+  }),
+  tollFreeNumber: setting({
+    key: 'tollFreeNumber',
+    flag: '--toll-free-number <number>',
+    env: 'GRAPHMEET_TOLL_FREE_NUMBER',
+    default: '+1 800-555-0100',
+    doc: 'Dial-in toll-free number shown in audioConferencing; empty for none.',
+    parse: text,
+  }),
+} satisfies { [K in keyof Config]: Setting<K> };
+
+export type SettingName = keyof typeof settings;
+
+/**
+ * Resolves every setting: an explicit flag wins over the environment, which wins over the default.
+ * `flags` holds raw strings (or `true` for boolean switches) as commander hands them over.
+ */
+export function loadConfig(
+  flags: Partial<Record<keyof Config, string | boolean | undefined>>,
+  env: NodeJS.ProcessEnv,
+): Config {
+  const out: Record<string, unknown> = {};
+  for (const s of Object.values(settings) as Setting[]) {
+    const flag = flags[s.key];
+    const raw = flag === undefined ? env[s.env] : flag === true ? 'true' : flag === false ? 'false' : flag;
+    out[s.key] =
+      raw === undefined ? s.default : s.parse(raw, flag === undefined ? s.env : (s.flag.split(' ')[0] as string));
+  }
+  const config = out as unknown as Config;
+  if ((config.certFile === undefined) !== (config.keyFile === undefined)) {
+    throw new ConfigError('--cert and --key must be given together');
+  }
+  config.dataDir = path.resolve(config.dataDir);
+  return config;
+}
+
+export function usesTls(config: Config): boolean {
+  return config.https || config.certFile !== undefined;
+}

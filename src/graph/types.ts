@@ -1,0 +1,57 @@
+import { type Static, type TObject, type TProperties, type TSchema, Type } from 'typebox';
+
+/**
+ * Building blocks for Graph's wire types. Graph is strict: no coercion ("5" is not a number), nullable
+ * properties accept an explicit null, and complex types reject properties they do not define. Every object
+ * schema carries `title: microsoft.graph.<type>` so that a validation error can name the type, as Graph does.
+ */
+
+export const graphType = (name: string) => `microsoft.graph.${name}`;
+
+export const nullableString = (options: { minLength?: number; maxLength?: number } = {}) =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], ...options });
+
+export const nullableBoolean = () => Type.Unsafe<boolean | null>({ type: ['boolean', 'null'] });
+
+export const nullableStringArray = () =>
+  Type.Unsafe<string[] | null>({ type: ['array', 'null'], items: { type: 'string' } });
+
+/** Checked by the `date-time-offset` format that the HTTP layer registers with the validator. */
+export const dateTimeOffset = () =>
+  Type.Unsafe<string | null>({ type: ['string', 'null'], format: 'date-time-offset' });
+
+export const odataType = Type.Optional(Type.String({ pattern: '^#?microsoft\\.graph\\.[A-Za-z]+$' }));
+
+/**
+ * An enum of Graph. Members listed after `unknownFutureValue` are "evolvable": Graph only returns them to
+ * clients that send `Prefer: include-unknown-enum-members`. Clients may not send `unknownFutureValue` itself.
+ */
+export function graphEnum<const M extends readonly string[]>(name: string, members: M) {
+  type Member = M[number];
+  const settable = members.filter((m) => m !== 'unknownFutureValue');
+  return {
+    name: graphType(name),
+    members,
+    evolvable: members.slice(members.indexOf('unknownFutureValue') + 1) as readonly Member[],
+    request: Type.Unsafe<Exclude<Member, 'unknownFutureValue'> | null>({
+      title: graphType(name),
+      type: ['string', 'null'],
+      enum: [...settable, null],
+    }),
+    response: Type.Unsafe<Member | null>({ type: ['string', 'null'], enum: [...members, null] }),
+  };
+}
+
+/** A complex type whose properties are all optional; the object itself may be null. */
+export function complexType<P extends TProperties>(name: string, properties: P) {
+  const object: TObject = Type.Partial(Type.Object({ ...properties, '@odata.type': Type.String() }), {
+    additionalProperties: false,
+    title: graphType(name),
+  });
+  return Type.Unsafe<({ [K in keyof P]?: Static<P[K]> } & { '@odata.type'?: string }) | null>({
+    ...object,
+    type: ['object', 'null'],
+  });
+}
+
+export type Nullable<T extends TSchema> = Static<T>;

@@ -1,0 +1,144 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { GraphError } from '../domain/errors.js';
+import { readOnlyProperties } from '../graph/online-meeting.js';
+
+/** Graph's JSON content type, which the SDKs accept as application/json. */
+export const graphContentType =
+  'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
+
+/** Writes Graph's error envelope. The one place error bodies are made. */
+export function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError): FastifyReply {
+  return reply
+    .code(error.status)
+    .headers(error.headers)
+    .type(graphContentType)
+    .send({
+      error: {
+        code: error.code,
+        message: error.message,
+        innerError: {
+          date: new Date().toISOString().slice(0, 19),
+          'request-id': request.id,
+          'client-request-id': request.clientRequestId,
+        },
+      },
+    });
+}
+
+interface AjvError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  parentSchema?: { title?: string };
+  data?: unknown;
+}
+
+const jsonTypeNames: Record<string, string> = {
+  string: 'a string',
+  boolean: 'a boolean (true or false)',
+  number: 'a number',
+  integer: 'an integer',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
+
+/** Turns anything thrown while handling a request into the GraphError the client sees. */
+export function toGraphError(err: unknown): GraphError {
+  if (err instanceof GraphError) return err;
+  const e = err as FastifyError & { validation?: AjvError[]; validationContext?: string };
+  if (e.validation && e.validation.length > 0) return validationError(e.validation, e.validationContext ?? 'body');
+  switch (e.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new GraphError(
+        415,
+        'UnsupportedMediaType',
+        'The request body must be JSON: send it with Content-Type: application/json.',
+      );
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new GraphError(413, 'RequestEntityTooLarge', 'The request body is larger than this server accepts.');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new GraphError(400, 'BadRequest', 'Request payload cannot be null.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new GraphError(400, 'BadRequest', 'The Content-Length header does not match the body.');
+    case 'FST_ERR_BAD_URL':
+      return new GraphError(400, 'BadRequest', 'The request URL is not valid: it has a malformed percent-encoding.');
+  }
+  if (err instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return new GraphError(
+      400,
+      'BadRequest',
+      'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
+    );
+  }
+  if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+    return new GraphError(e.statusCode, 'BadRequest', e.message);
+  }
+  return new GraphError(500, 'InternalServerError', 'An internal server error occurred.');
+}
+
+/** AJV's first error, in words that name the property and what is wrong with it. */
+function validationError(errors: AjvError[], context: string): GraphError {
+  const first = errors[0] as AjvError;
+  const where = first.instancePath.replace(/^\//, '').replace(/~1/g, '/').replace(/~0/g, '~');
+  const at = (name: string) => (where ? `${where}/${name}` : name);
+  const p = first.params;
+  if (context !== 'body')
+    return new GraphError(400, 'BadRequest', `Invalid ${context}: ${where || 'value'} is not valid.`);
+  switch (first.keyword) {
+    case 'additionalProperties': {
+      const name = String(p.additionalProperty);
+      const typeName = first.parentSchema?.title ?? 'the request body';
+      const readOnly = readOnlyProperties[typeName]?.[name];
+      if (readOnly) return badRequest(`The property '${at(name)}' cannot be set. ${readOnly}`);
+      return badRequest(
+        `The property '${at(name)}' does not exist on type '${typeName}'. Make sure to only use property names that are defined by the type.`,
+      );
+    }
+    case 'required':
+      return badRequest(`The parameter '${at(String(p.missingProperty))}' is required.`);
+    case 'type': {
+      if (!where && (first.data === null || first.data === undefined))
+        return badRequest('Request payload cannot be null.');
+      if (!where) return badRequest('The request body must be a JSON object.');
+      const expected = String(p.type)
+        .split(',')
+        .map((t) => jsonTypeNames[t] ?? t)
+        .join(' or ');
+      return badRequest(`The value of '${where}' must be ${expected}; got ${describe(first.data)}.`);
+    }
+    case 'enum': {
+      const allowed = (p.allowedValues as unknown[]).filter((v) => v !== null).join(', ');
+      const typeName = first.parentSchema?.title;
+      return badRequest(
+        `The value ${describe(first.data)} is not valid for '${where}'${typeName ? ` (${typeName})` : ''}. Valid values: ${allowed}.`,
+      );
+    }
+    case 'format':
+      return badRequest(
+        `The value ${describe(first.data)} of '${where}' is not a valid DateTimeOffset. Use ISO 8601 with an offset, e.g. 2026-05-04T09:00:00Z or 2026-05-04T11:00:00+02:00.`,
+      );
+    case 'minLength':
+      return badRequest(`The value of '${where}' must not be empty.`);
+    case 'maxLength':
+      return badRequest(`The value of '${where}' is too long: at most ${p.limit} characters are accepted.`);
+    case 'maxItems':
+      return badRequest(`'${where}' has too many entries: at most ${p.limit} are accepted.`);
+    case 'pattern':
+      return badRequest(`The value ${describe(first.data)} of '${where}' is not valid.`);
+    default:
+      return badRequest(`The value of '${where || 'the request body'}' is not valid.`);
+  }
+}
+
+function badRequest(message: string): GraphError {
+  return new GraphError(400, 'BadRequest', message);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+}

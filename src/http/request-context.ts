@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The client's `client-request-id`, or our request id when it sent none (Graph does the same). */
+    clientRequestId: string;
+  }
+}
+
+/** A client-request-id is echoed back, so only a short token of visible ASCII is taken as one. */
+const clientRequestIdPattern = /^[\x21-\x7e]{1,128}$/;
+
+export const newRequestId = () => randomUUID();
+
+/** Every response carries `request-id` and echoes `client-request-id`, errors included. */
+export function registerRequestContext(app: FastifyInstance): void {
+  app.decorateRequest('clientRequestId', '');
+  app.addHook('onRequest', async (request, reply) => {
+    const sent = request.headers['client-request-id'];
+    request.clientRequestId = typeof sent === 'string' && clientRequestIdPattern.test(sent) ? sent : request.id;
+    reply.header('request-id', request.id);
+    reply.header('client-request-id', request.clientRequestId);
+  });
+}

@@ -1,0 +1,91 @@
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { buildApp } from './app.js';
+import { type Config, usesTls } from './config/config.js';
+import { ensureDataDir } from './identity/data-dir.js';
+import { loadSigningKey } from './identity/signing-key.js';
+import { openSqliteStore } from './storage/open-store.js';
+import { ensureLocalhostCertificate, readTlsFiles } from './tls/certificate.js';
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** config -> data dir, key and store -> buildApp -> listen. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const logger = pino({ level: config.logLevel, base: { service: 'graphmeet' } });
+  ensureDataDir(config.dataDir);
+  const signingKey = await loadSigningKey(config.dataDir);
+  const store = await openSqliteStore(config.dataDir);
+
+  let tls: { cert: string; key: string } | undefined;
+  if (config.certFile && config.keyFile) {
+    tls = readTlsFiles({ certFile: config.certFile, keyFile: config.keyFile });
+  } else if (usesTls(config)) {
+    const files = await ensureLocalhostCertificate(config.dataDir);
+    tls = readTlsFiles(files);
+    logger.info({ certFile: files.certFile }, `TLS certificate: ${files.certFile} (trust it with NODE_EXTRA_CA_CERTS)`);
+  }
+
+  let origin = '';
+  const app = await buildApp({
+    store,
+    signingKey,
+    issuer: config.issuer,
+    publicUrl: () => config.publicUrl ?? origin,
+    bodyLimit: config.bodyLimit,
+    tollNumber: config.tollNumber,
+    tollFreeNumber: config.tollFreeNumber,
+    logger,
+    ...(tls ? { https: tls } : {}),
+  });
+  try {
+    logger.info({ dataDir: config.dataDir, storage: store.dialect }, `data dir ${config.dataDir} (${store.dialect})`);
+    await app.listen({
+      host: config.host,
+      port: config.port,
+      listenTextResolver: (address) => `graphmeet listening on ${address}`,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const address = app.server.address() as AddressInfo;
+  origin = `${tls ? 'https' : 'http'}://${urlHost(address)}:${address.port}`;
+
+  return {
+    url: origin,
+    async close() {
+      await app.close(); // lets in-flight requests finish
+      await store.close();
+      logger.info('graphmeet stopped');
+    },
+  };
+}
+
+/** A URL host for the address listened on; the wildcard addresses are reached through loopback. */
+function urlHost(address: AddressInfo): string {
+  if (address.address === '0.0.0.0') return '127.0.0.1';
+  if (address.address === '::') return '[::1]';
+  return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+/** Runs until SIGINT or SIGTERM, then shuts down gracefully. */
+export async function runServer(config: Config): Promise<void> {
+  const server = await startServer(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      (err) => {
+        console.error(`graphmeet: shutdown after ${signal} failed:`, err);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
