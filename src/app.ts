@@ -37,6 +37,8 @@ export async function buildApp(deps: AppDeps) {
     requestIdHeader: false,
     // One line per request is written by the onResponse hook below instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
+    // Errors Fastify raises before routing (e.g. a malformed URL) get the same envelope as all others.
+    frameworkErrors: (err, request, reply) => sendGraphError(request, reply, toGraphError(err)),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
     ajv: {
       // Graph does not coerce ("true" is not a boolean) and rejects what a type does not define.

@@ -53,6 +53,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const address = app.server.address() as AddressInfo;
   origin = `${tls ? 'https' : 'http'}://${urlHost(address)}:${address.port}`;
+  // Fastify wrote the listening line at info; below info the operator still needs to know where we are.
+  if (!logger.isLevelEnabled('info') && config.logLevel !== 'silent') {
+    logger.child({}, { level: 'info' }).info(`graphmeet listening on ${origin}`);
+  }
 
   return {
     url: origin,
@@ -71,12 +75,18 @@ function urlHost(address: AddressInfo): string {
   return address.family === 'IPv6' ? `[${address.address}]` : address.address;
 }
 
-/** Runs until SIGINT or SIGTERM, then shuts down gracefully. */
+/**
+ * Runs until SIGINT or SIGTERM, then shuts down gracefully. A repeated SIGTERM changes nothing (supervisors
+ * resend it); a second Ctrl-C is a person asking to quit now.
+ */
 export async function runServer(config: Config): Promise<void> {
   const server = await startServer(config);
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      if (signal === 'SIGINT') process.exit(130);
+      return;
+    }
     stopping = true;
     server.close().then(
       () => process.exit(0),
@@ -86,6 +96,6 @@ export async function runServer(config: Config): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', () => stop('SIGINT'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
 }

@@ -10,7 +10,10 @@ export function newThreadId(): string {
   return `19:meeting_${Buffer.from(randomUUID()).toString('base64')}@thread.v2`;
 }
 
-/** Current meeting id: base64 of `1*{organizerOid}*{messageId}**{threadId}`; it always starts with `MSo`. */
+/**
+ * Current meeting id: base64 of `1*{organizerOid}*{messageId}**{threadId}`. It starts with `MSo` when the oid
+ * starts with a digit and `MSp` when it starts with a-f (the third character carries bits of the oid).
+ */
 export function meetingIdFor(organizerId: string, threadId: string, messageId = '0'): string {
   return Buffer.from(`1*${organizerId}*${messageId}**${threadId}`).toString('base64');
 }

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { GraphError } from '../domain/errors.js';
 import { readOnlyProperties } from '../graph/online-meeting.js';
+import { applyRequestContext } from './request-context.js';
 
 /** Graph's JSON content type, which the SDKs accept as application/json. */
 export const graphContentType =
@@ -8,6 +9,7 @@ export const graphContentType =
 
 /** Writes Graph's error envelope. The one place error bodies are made. */
 export function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError): FastifyReply {
+  applyRequestContext(request, reply);
   return reply
     .code(error.status)
     .headers(error.headers)

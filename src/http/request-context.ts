@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,13 +13,17 @@ const clientRequestIdPattern = /^[\x21-\x7e]{1,128}$/;
 
 export const newRequestId = () => randomUUID();
 
+/** Sets the request ids on request and reply; idempotent, so error paths that skip hooks can call it too. */
+export function applyRequestContext(request: FastifyRequest, reply: FastifyReply): void {
+  if (request.clientRequestId) return;
+  const sent = request.headers['client-request-id'];
+  request.clientRequestId = typeof sent === 'string' && clientRequestIdPattern.test(sent) ? sent : request.id;
+  reply.header('request-id', request.id);
+  reply.header('client-request-id', request.clientRequestId);
+}
+
 /** Every response carries `request-id` and echoes `client-request-id`, errors included. */
 export function registerRequestContext(app: FastifyInstance): void {
   app.decorateRequest('clientRequestId', '');
-  app.addHook('onRequest', async (request, reply) => {
-    const sent = request.headers['client-request-id'];
-    request.clientRequestId = typeof sent === 'string' && clientRequestIdPattern.test(sent) ? sent : request.id;
-    reply.header('request-id', request.id);
-    reply.header('client-request-id', request.clientRequestId);
-  });
+  app.addHook('onRequest', async (request, reply) => applyRequestContext(request, reply));
 }

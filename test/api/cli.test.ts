@@ -1,0 +1,211 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { countMeetings } from '../helpers/database.js';
+import { runCliToEnd, startServerProcess } from '../helpers/server-process.js';
+
+const dirs: string[] = [];
+const newDataDir = () => {
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'graphmeet-cli-')), 'data');
+  dirs.push(dir);
+  return dir;
+};
+after(() => {
+  for (const d of dirs) rmSync(path.dirname(d), { recursive: true, force: true });
+});
+
+describe('graphmeet serve and graphmeet token', () => {
+  test('when serve starts on a fresh data dir, then it creates the database and key, and a CLI token works against it', async () => {
+    const dataDir = newDataDir();
+    const server = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.ok(existsSync(path.join(dataDir, 'graphmeet.sqlite')));
+      assert.equal(statSync(path.join(dataDir, 'signing-key.pem')).mode & 0o777, 0o600);
+      assert.equal(statSync(dataDir).mode & 0o777, 0o700);
+      assert.equal(server.output().match(/graphmeet listening on/g)?.length, 1);
+
+      const tenant = randomUUID();
+      const user = randomUUID();
+      const token = await runCliToEnd([
+        'token',
+        '--data-dir',
+        dataDir,
+        '--tenant',
+        tenant,
+        '--user',
+        user,
+        '--upn',
+        'ada@contoso.test',
+        '--name',
+        'Ada',
+      ]);
+      assert.equal(token.code, 0, token.stderr);
+      const jwt = token.stdout.trim();
+      const claims = JSON.parse(Buffer.from(jwt.split('.')[1] as string, 'base64url').toString());
+      assert.equal(claims.tid, tenant);
+      assert.equal(claims.oid, user);
+      assert.equal(claims.scp, 'OnlineMeetings.ReadWrite');
+      assert.equal(claims.upn, 'ada@contoso.test');
+      assert.equal(claims.preferred_username, 'ada@contoso.test');
+      assert.equal(claims.name, 'Ada');
+      assert.equal(claims.iss, `https://login.graphmeet.local/${tenant}/v2.0`);
+      assert.equal(claims.aud, 'https://graph.microsoft.com');
+      for (const c of ['iat', 'nbf', 'exp']) assert.equal(typeof claims[c], 'number');
+      assert.equal(JSON.parse(Buffer.from(jwt.split('.')[0] as string, 'base64url').toString()).alg, 'RS256');
+
+      const res = await fetch(`${server.url}/v1.0/me/onlineMeetings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${jwt}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: 'from the CLI token' }),
+      });
+      assert.equal(res.status, 201);
+      const meeting = (await res.json()) as { joinWebUrl: string };
+      assert.ok(
+        meeting.joinWebUrl.startsWith(`${server.url}/l/meetup-join/`),
+        'links use the server origin by default',
+      );
+
+      const appToken = await runCliToEnd(['token', '--data-dir', dataDir, '--tenant', tenant, '--app', randomUUID()]);
+      const appClaims = JSON.parse(Buffer.from(appToken.stdout.trim().split('.')[1] as string, 'base64url').toString());
+      assert.deepEqual(appClaims.roles, ['OnlineMeetings.ReadWrite.All']);
+      assert.equal(appClaims.scp, undefined);
+      assert.equal(appClaims.idtyp, 'app');
+      const byApp = await fetch(`${server.url}/v1.0/users/${user}/onlineMeetings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${appToken.stdout.trim()}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(byApp.status, 201);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
+
+  test('when --public-url is set, then join links use it', async () => {
+    const dataDir = newDataDir();
+    const server = await startServerProcess(['--data-dir', dataDir], {
+      GRAPHMEET_PUBLIC_URL: 'https://meet.example.test/',
+    });
+    try {
+      const token = (
+        await runCliToEnd(['token', '--data-dir', dataDir, '--tenant', randomUUID(), '--user', randomUUID()])
+      ).stdout.trim();
+      const res = await fetch(`${server.url}/v1.0/me/onlineMeetings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      const m = (await res.json()) as { joinWebUrl: string; '@odata.context': string };
+      assert.ok(m.joinWebUrl.startsWith('https://meet.example.test/l/meetup-join/'));
+      assert.ok(m['@odata.context'].startsWith('https://meet.example.test/v1.0/$metadata#users('));
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('when a token is minted with another issuer than the server uses, then the server rejects it', async () => {
+    const dataDir = newDataDir();
+    const server = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      const token = await runCliToEnd(
+        ['token', '--data-dir', dataDir, '--tenant', randomUUID(), '--user', randomUUID()],
+        { GRAPHMEET_ISSUER: 'https://other.example.test' },
+      );
+      const res = await fetch(`${server.url}/v1.0/me/onlineMeetings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.stdout.trim()}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(res.status, 401);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('when SIGTERM arrives while a request is in flight, then the request completes and the server exits 0', async () => {
+    const dataDir = newDataDir();
+    const server = await startServerProcess(['--data-dir', dataDir]);
+    const tenant = randomUUID();
+    const token = (
+      await runCliToEnd(['token', '--data-dir', dataDir, '--tenant', tenant, '--user', randomUUID()])
+    ).stdout.trim();
+    const body = JSON.stringify({ subject: 'in flight during shutdown' });
+    const { port } = new URL(server.url);
+    const response = new Promise<{ status: number | undefined; body: string }>((resolve, reject) => {
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/v1.0/me/onlineMeetings',
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => resolve({ status: res.statusCode, body: text }));
+        },
+      );
+      req.on('error', reject);
+      // Half the body now, the rest after the signal.
+      req.write(body.slice(0, 10));
+      setTimeout(() => {
+        server.child.kill('SIGTERM');
+        setTimeout(() => req.end(body.slice(10)), 300);
+      }, 300);
+    });
+    const res = await response;
+    assert.equal(res.status, 201, res.body);
+    assert.equal(await server.stop(), 0);
+    assert.match(server.output(), /graphmeet stopped/);
+    assert.equal(countMeetings(dataDir, tenant), 1);
+  });
+
+  test('when --https is given, then a localhost certificate is generated and its path printed', async () => {
+    const dataDir = newDataDir();
+    const server = await startServerProcess(['--data-dir', dataDir, '--https']);
+    try {
+      assert.match(server.url, /^https:\/\/127\.0\.0\.1:\d+$/);
+      const certFile = path.join(dataDir, 'tls', 'localhost-cert.pem');
+      assert.ok(server.output().includes(certFile));
+      assert.match(readFileSync(certFile, 'utf8'), /BEGIN CERTIFICATE/);
+      assert.equal(statSync(path.join(dataDir, 'tls', 'localhost-key.pem')).mode & 0o777, 0o600);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('when a setting is invalid, then the CLI says which and exits non-zero without starting', async () => {
+    const res = await runCliToEnd(['serve', '--data-dir', newDataDir(), '--port', 'eighty']);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /--port must be a whole number/);
+    const env = await runCliToEnd(['serve', '--data-dir', newDataDir()], { GRAPHMEET_PUBLIC_URL: 'ftp://x' });
+    assert.match(env.stderr, /GRAPHMEET_PUBLIC_URL must be an http or https URL/);
+  });
+
+  test('when token is asked for without a user or app, or with a bad tenant, then it refuses', async () => {
+    const neither = await runCliToEnd(['token', '--data-dir', newDataDir(), '--tenant', randomUUID()]);
+    assert.notEqual(neither.code, 0);
+    assert.match(neither.stderr, /either --user .* or --app/);
+    const badTenant = await runCliToEnd([
+      'token',
+      '--data-dir',
+      newDataDir(),
+      '--tenant',
+      'contoso',
+      '--user',
+      randomUUID(),
+    ]);
+    assert.notEqual(badTenant.code, 0);
+    assert.match(badTenant.stderr, /--tenant must be a GUID/);
+  });
+});

@@ -1,0 +1,23 @@
+import { after, before } from 'node:test';
+import { securityMatrix } from '../helpers/security-matrix.js';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+before(async () => {
+  t = await startTestApp();
+});
+after(() => t.close());
+
+for (const version of ['v1.0', 'beta']) {
+  securityMatrix(`get (${version})`, () => t, {
+    method: 'GET',
+    path: (who) =>
+      who === 'me'
+        ? `/${version}/me/onlineMeetings/MSpub3RoZXJl`
+        : `/${version}/users/${who}/onlineMeetings/MSpub3RoZXJl`,
+    scope: 'OnlineMeetings.Read',
+    role: 'OnlineMeetings.Read.All',
+    insufficientScopes: ['', 'User.Read', 'Calendars.Read'],
+    insufficientRoles: ['', 'User.Read.All', 'Calendars.Read'],
+  });
+}

@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildApp } from '../../src/app.js';
+import { loadSigningKey, type SigningKey } from '../../src/identity/signing-key.js';
+import { mintApplicationToken, mintDelegatedToken } from '../../src/identity/tokens.js';
+import { openSqliteStore } from '../../src/storage/open-store.js';
+import type { Store } from '../../src/storage/store.js';
+
+export const issuer = 'https://login.graphmeet.local';
+
+export interface TestUser {
+  tenantId: string;
+  id: string;
+  upn: string;
+  displayName: string;
+}
+
+export interface TestApp {
+  app: Awaited<ReturnType<typeof buildApp>>;
+  store: Store;
+  key: SigningKey;
+  dataDir: string;
+  /** Origin the app writes into links (a fake one unless listening). */
+  publicUrl: () => string;
+  /** Base URL of the listening socket, after listen(). */
+  listen(): Promise<string>;
+  userToken(user: TestUser, scopes?: string[]): Promise<string>;
+  appToken(tenantId: string, appId: string, roles?: string[]): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A new tenant and a user in it, so that each test works on its own data. */
+export function newUser(tenantId: string = randomUUID()): TestUser {
+  const id = randomUUID();
+  return { tenantId, id, upn: `user-${id.slice(0, 8)}@contoso.test`, displayName: `Test User ${id.slice(0, 4)}` };
+}
+
+/** The real app on a real temporary SQLite database and signing key, as `graphmeet serve` builds it. */
+export async function startTestApp(options: { https?: { key: string; cert: string } } = {}): Promise<TestApp> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'graphmeet-test-'));
+  const key = await loadSigningKey(dataDir);
+  const store = await openSqliteStore(dataDir);
+  let origin = 'http://graphmeet.test';
+  const app = await buildApp({
+    store,
+    signingKey: key,
+    issuer,
+    publicUrl: () => origin,
+    bodyLimit: 1_048_576,
+    tollNumber: '+1 425-555-0100',
+    tollFreeNumber: '+1 800-555-0100',
+    ...(options.https ? { https: options.https } : {}),
+  });
+  return {
+    app,
+    store,
+    key,
+    dataDir,
+    publicUrl: () => origin,
+    async listen() {
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const { port } = app.server.address() as AddressInfo;
+      origin = `${options.https ? 'https' : 'http'}://127.0.0.1:${port}`;
+      return origin;
+    },
+    userToken: (user, scopes = ['OnlineMeetings.ReadWrite']) =>
+      mintDelegatedToken(
+        {
+          tenantId: user.tenantId,
+          userId: user.id,
+          userPrincipalName: user.upn,
+          displayName: user.displayName,
+          scopes,
+          lifetimeSeconds: 3600,
+        },
+        key,
+        issuer,
+      ),
+    appToken: (tenantId, appId, roles = ['OnlineMeetings.ReadWrite.All']) =>
+      mintApplicationToken({ tenantId, appId, roles, lifetimeSeconds: 3600 }, key, issuer),
+    async close() {
+      await app.close();
+      await store.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import {
+  type AccessTokenProvider,
+  AllowedHostsValidator,
+  BaseBearerTokenAuthenticationProvider,
+} from '@microsoft/kiota-abstractions';
+import { createGraphServiceClient, GraphRequestAdapter, type GraphServiceClient } from '@microsoft/msgraph-sdk';
+import type { ODataError } from '@microsoft/msgraph-sdk/models/oDataErrors/index.js';
+import '@microsoft/msgraph-sdk-users';
+import { joinInformationHtml } from '../helpers/graph-assert.js';
+import { newUser, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
+
+let t: TestApp;
+let baseUrl: string;
+before(async () => {
+  t = await startTestApp();
+  baseUrl = await t.listen();
+});
+after(() => t.close());
+
+/** The client exactly as the README tells users to build it: only the base URL and the token differ. */
+function clientWith(token: string): GraphServiceClient {
+  const tokens: AccessTokenProvider = {
+    getAuthorizationToken: async () => token,
+    getAllowedHostsValidator: () => new AllowedHostsValidator(new Set([new URL(baseUrl).host])),
+  };
+  const adapter = new GraphRequestAdapter(new BaseBearerTokenAuthenticationProvider(tokens));
+  adapter.baseUrl = `${baseUrl}/v1.0`;
+  return createGraphServiceClient(adapter);
+}
+
+const userClient = async (user: TestUser) => clientWith(await t.userToken(user));
+
+describe('@microsoft/msgraph-sdk (kiota) against graphmeet', () => {
+  test('when client.me.onlineMeetings.post is called, then the typed meeting comes back filled', async () => {
+    const user = newUser();
+    const client = await userClient(user);
+    const start = new Date('2026-09-01T10:00:00.000Z');
+    const meeting = await client.me.onlineMeetings.post({
+      subject: 'Kiota meeting',
+      startDateTime: start,
+      endDateTime: new Date(start.getTime() + 30 * 60_000),
+      joinMeetingIdSettings: { isPasscodeRequired: true },
+      lobbyBypassSettings: { scope: 'organization', isDialInBypassEnabled: true },
+      participants: {
+        attendees: [{ upn: 'bob@contoso.test', role: 'presenter', identity: { user: { id: randomUUID() } } }],
+      },
+    });
+    assert.ok(meeting, 'the SDK returned a meeting');
+    assert.match(meeting.id ?? '', /^MS[op]/);
+    assert.equal(Buffer.from(meeting?.id ?? '', 'base64').toString(), `1*${user.id}*0**${meeting?.chatInfo?.threadId}`);
+    assert.equal(meeting.subject, 'Kiota meeting');
+    assert.equal(meeting.startDateTime?.toISOString(), '2026-09-01T10:00:00.000Z');
+    assert.equal(meeting.endDateTime?.toISOString(), '2026-09-01T10:30:00.000Z');
+    assert.match(meeting.audioConferencing?.conferenceId ?? '', /^\d{9}$/);
+    assert.deepEqual(meeting.audioConferencing?.tollNumbers, ['+1 425-555-0100']);
+    assert.equal(meeting.joinInformation?.contentType, 'html');
+    assert.ok(joinInformationHtml(meeting.joinInformation?.content ?? '').includes('Join the meeting now'));
+    assert.equal(meeting.joinMeetingIdSettings?.isPasscodeRequired, true);
+    assert.match(meeting.joinMeetingIdSettings?.passcode ?? '', /^[A-Za-z0-9]{6}$/);
+    assert.equal(meeting.lobbyBypassSettings?.scope, 'organization');
+    assert.equal(meeting.lobbyBypassSettings?.isDialInBypassEnabled, true);
+    assert.equal(meeting.allowedPresenters, 'everyone');
+    assert.equal(meeting.allowMeetingChat, 'enabled');
+    assert.equal(meeting.chatInfo?.messageId, '0');
+    assert.equal(meeting.participants?.organizer?.identity?.user?.id, user.id);
+    assert.equal(meeting.participants?.organizer?.role, 'presenter');
+    assert.equal(meeting.participants?.attendees?.[0]?.role, 'presenter');
+    assert.equal(meeting.participants?.attendees?.[0]?.upn, 'bob@contoso.test');
+    assert.ok(meeting.creationDateTime instanceof Date);
+  });
+
+  test('when createOrGet.post is called twice with one externalId, then both calls return the same meeting', async () => {
+    const client = await userClient(newUser());
+    const first = await client.me.onlineMeetings.createOrGet.post({ externalId: 'kiota-ext', subject: 'First' });
+    const second = await client.me.onlineMeetings.createOrGet.post({ externalId: 'kiota-ext', subject: 'Second' });
+    assert.ok(first?.id);
+    assert.equal(second?.id, first.id);
+    assert.equal(second?.subject, 'First');
+    assert.equal(second?.externalId, 'kiota-ext');
+  });
+
+  test('when a meeting is read by id under /me and /users/{id}, then the SDK gets it back', async () => {
+    const user = newUser();
+    const client = await userClient(user);
+    const created = await client.me.onlineMeetings.post({ subject: 'get me' });
+    const id = created?.id as string;
+    const viaMe = await client.me.onlineMeetings.byOnlineMeetingId(id).get();
+    assert.equal(viaMe?.subject, 'get me');
+    const viaUsers = await client.users.byUserId(user.id).onlineMeetings.byOnlineMeetingId(id).get();
+    assert.equal(viaUsers?.joinWebUrl, created?.joinWebUrl);
+  });
+
+  test("when an app uses client.users.byUserId(id), then it creates and reads that user's meetings", async () => {
+    const user = newUser();
+    await (await userClient(user)).me.onlineMeetings.post({}); // first sign-in puts the user in the directory
+    const app = clientWith(await t.appToken(user.tenantId, randomUUID()));
+    const made = await app.users.byUserId(user.id).onlineMeetings.post({ subject: 'by app' });
+    assert.equal(made?.participants?.organizer?.identity?.user?.id, user.id);
+    const got = await app.users.byUserId(user.id).onlineMeetings.createOrGet.post({ externalId: 'app-ext' });
+    assert.ok(got?.id);
+    const read = await app.users
+      .byUserId(user.id)
+      .onlineMeetings.byOnlineMeetingId(made?.id as string)
+      .get();
+    assert.equal(read?.subject, 'by app');
+  });
+
+  test("when the meeting does not exist, then the SDK throws an ODataError with Graph's code", async () => {
+    const client = await userClient(newUser());
+    await assert.rejects(client.me.onlineMeetings.byOnlineMeetingId('MSpub3RoZXJl').get(), (err: ODataError) => {
+      assert.equal(err.responseStatusCode, 404);
+      assert.equal(err.errorEscaped?.code, 'NotFound');
+      assert.match(err.errorEscaped?.message ?? '', /No online meeting/);
+      assert.match(err.errorEscaped?.innerError?.requestId ?? '', /^[0-9a-f-]{36}$/);
+      assert.equal(err.message, err.errorEscaped?.message);
+      return true;
+    });
+  });
+
+  test('when the token lacks the scope, then the SDK throws a 403 ODataError', async () => {
+    const client = clientWith(await t.userToken(newUser(), ['User.Read']));
+    await assert.rejects(client.me.onlineMeetings.post({ subject: 'nope' }), (err: ODataError) => {
+      assert.equal(err.responseStatusCode, 403);
+      assert.equal(err.errorEscaped?.code, 'Forbidden');
+      return true;
+    });
+  });
+
+  test('when the body is invalid, then the SDK throws a 400 ODataError naming the property', async () => {
+    const client = await userClient(newUser());
+    await assert.rejects(
+      client.me.onlineMeetings.post({
+        startDateTime: new Date('2026-01-02T00:00:00Z'),
+        endDateTime: new Date('2026-01-01T00:00:00Z'),
+      }),
+      (err: ODataError) => {
+        assert.equal(err.responseStatusCode, 400);
+        assert.match(err.errorEscaped?.message ?? '', /endDateTime must not be earlier than startDateTime/);
+        return true;
+      },
+    );
+  });
+});
