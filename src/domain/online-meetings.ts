@@ -86,9 +86,11 @@ export class MeetingService {
     const settings = settingsFrom(body);
     const attendees = attendeesFrom(body.participants?.attendees);
     const isPasscodeRequired = body.joinMeetingIdSettings?.isPasscodeRequired === true;
-    return this.insertWithFreshIdentifiers((identifiers) =>
-      this.newRecord(organizer, null, start, end, settings, attendees, isPasscodeRequired, identifiers),
-    );
+    return withFreshIdentifiers(async (ids) => {
+      const record = this.newRecord(organizer, null, start, end, settings, attendees, isPasscodeRequired, ids);
+      await this.o.store.insertMeeting(record);
+      return record;
+    });
   }
 
   /**
@@ -102,23 +104,11 @@ export class MeetingService {
     const { start, end } = scheduleFrom(body.startDateTime, body.endDateTime, this.now());
     const settings = settingsFrom({ subject: body.subject });
     const attendees = attendeesFrom(body.participants?.attendees);
-    for (let attempt = 1; ; attempt++) {
-      const record = this.newRecord(
-        organizer,
-        body.externalId,
-        start,
-        end,
-        settings,
-        attendees,
-        false,
-        drawIdentifiers(),
-      );
-      try {
-        return await this.o.store.insertMeetingUnlessExternalIdExists(record);
-      } catch (err) {
-        if (!(err instanceof IdentifierTaken) || attempt >= maxIdentifierAttempts) throw err;
-      }
-    }
+    return withFreshIdentifiers((ids) =>
+      this.o.store.insertMeetingUnlessExternalIdExists(
+        this.newRecord(organizer, body.externalId, start, end, settings, attendees, false, ids),
+      ),
+    );
   }
 
   async get(organizer: DirectoryUser, meetingId: string): Promise<MeetingRecord> {
@@ -127,18 +117,6 @@ export class MeetingService {
       throw notFound(`No online meeting with id '${truncate(meetingId)}' was found for this user.`);
     }
     return meeting;
-  }
-
-  private async insertWithFreshIdentifiers(build: (ids: Identifiers) => MeetingRecord): Promise<MeetingRecord> {
-    for (let attempt = 1; ; attempt++) {
-      const record = build(drawIdentifiers());
-      try {
-        await this.o.store.insertMeeting(record);
-        return record;
-      } catch (err) {
-        if (!(err instanceof IdentifierTaken) || attempt >= maxIdentifierAttempts) throw err;
-      }
-    }
   }
 
   private newRecord(
@@ -193,8 +171,16 @@ interface Identifiers {
   conferenceId: string;
 }
 
-function drawIdentifiers(): Identifiers {
-  return { threadId: newThreadId(), joinMeetingId: newJoinMeetingId(), conferenceId: newConferenceId() };
+/** Runs `insert` with newly drawn identifiers, drawing again when the store reports one already taken. */
+async function withFreshIdentifiers<T>(insert: (ids: Identifiers) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const ids = { threadId: newThreadId(), joinMeetingId: newJoinMeetingId(), conferenceId: newConferenceId() };
+    try {
+      return await insert(ids);
+    } catch (err) {
+      if (!(err instanceof IdentifierTaken) || attempt >= maxIdentifierAttempts) throw err;
+    }
+  }
 }
 
 /**

@@ -231,9 +231,6 @@ export const createOrGetOnlineMeetingBody = Type.Object(
 );
 export type CreateOrGetOnlineMeetingBody = Static<typeof createOrGetOnlineMeetingBody>;
 
-/** The parameters createOrGet applies; every other property in its body is accepted and ignored. */
-export const createOrGetParameters = ['externalId', 'startDateTime', 'endDateTime', 'subject', 'participants'] as const;
-
 /**
  * Properties of onlineMeeting the server fills in. Sending one is a client error, answered with a message
  * that says so instead of "does not exist". Keyed by the type title that validation reports.

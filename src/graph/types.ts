@@ -1,4 +1,4 @@
-import { type Static, type TObject, type TProperties, type TSchema, Type } from 'typebox';
+import { type Static, type TObject, type TProperties, Type } from 'typebox';
 
 /**
  * Building blocks for Graph's wire types. Graph is strict: no coercion ("5" is not a number), nullable
@@ -53,5 +53,3 @@ export function complexType<P extends TProperties>(name: string, properties: P) 
     type: ['object', 'null'],
   });
 }
-
-export type Nullable<T extends TSchema> = Static<T>;

@@ -31,7 +31,7 @@ export function registerBearerAuth(app: FastifyInstance, key: SigningKey, issuer
     if (token.length > maxTokenLength) throw invalidToken('Access token validation failure. The token is too long.');
     const now = Date.now() / 1000;
     let verified = cache.get(token);
-    if (verified && verified.expiresAt + 300 <= now) {
+    if (verified && verified.acceptedUntil <= now) {
       cache.delete(token);
       verified = undefined;
     }

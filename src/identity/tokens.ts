@@ -87,8 +87,8 @@ const clockToleranceSeconds = 300;
 
 export interface VerifiedToken {
   principal: Principal;
-  /** Seconds since the epoch. */
-  expiresAt: number;
+  /** Seconds since the epoch after which verification would fail: exp plus the clock tolerance. */
+  acceptedUntil: number;
 }
 
 /**
@@ -112,14 +112,14 @@ export async function verifyAccessToken(token: string, key: SigningKey, issuerBa
   if (payload.iss !== issuerFor(issuerBase, tid))
     throw invalidToken('Access token validation failure. Invalid issuer.');
   const tenantId = tid.toLowerCase();
-  const expiresAt = payload.exp as number;
+  const acceptedUntil = (payload.exp as number) + clockToleranceSeconds;
 
   if (typeof payload.scp === 'string') {
     const oid = payload.oid;
     if (!isGuid(oid)) throw invalidToken('Access token validation failure. The oid claim must be a user object id.');
     const upn = stringClaim(payload.upn) ?? stringClaim(payload.preferred_username);
     return {
-      expiresAt,
+      acceptedUntil,
       principal: {
         kind: 'delegated',
         tenantId,
@@ -134,7 +134,7 @@ export async function verifyAccessToken(token: string, key: SigningKey, issuerBa
   const appId = stringClaim(payload.appid) ?? stringClaim(payload.azp);
   if (Array.isArray(payload.roles) && appId) {
     return {
-      expiresAt,
+      acceptedUntil,
       principal: {
         kind: 'application',
         tenantId,
