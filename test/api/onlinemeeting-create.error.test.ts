@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { countMeetings } from '../helpers/database.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
-import { postJson } from '../helpers/requests.js';
+import { getJson, postJson, sendAs } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -139,12 +139,7 @@ describe('POST /me/onlineMeetings with bad input', () => {
   });
 
   test('when there is no body at all, then 400 "Request payload cannot be null"', async () => {
-    const user = newUser();
-    const res = await t.app.inject({
-      method: 'POST',
-      url,
-      headers: { authorization: `Bearer ${await t.userToken(user)}` },
-    });
+    const res = await sendAs(t, 'POST', url, await t.userToken(newUser()));
     assertGraphError(res, 400, 'BadRequest', /Request payload cannot be null/);
   });
 
@@ -166,12 +161,7 @@ describe('POST /me/onlineMeetings with bad input', () => {
   });
 
   test('when an unknown Graph segment is requested, then 400 naming the segment', async () => {
-    const user = newUser();
-    const res = await t.app.inject({
-      method: 'GET',
-      url: '/v1.0/me/calendarz',
-      headers: { authorization: `Bearer ${await t.userToken(user)}` },
-    });
+    const res = await getJson(t, '/v1.0/me/calendarz', await t.userToken(newUser()));
     assertGraphError(res, 400, 'BadRequest', /Resource not found for the segment 'calendarz'/);
   });
 

@@ -10,6 +10,17 @@ export function postJson(t: TestApp, url: string, token: string, body: unknown, 
   });
 }
 
+/** A request without a body, with the token. */
+export function sendAs(
+  t: TestApp,
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH' | 'PUT',
+  url: string,
+  token: string,
+  headers: Record<string, string> = {},
+) {
+  return t.app.inject({ method, url, headers: { authorization: `Bearer ${token}`, ...headers } });
+}
+
 export function getJson(t: TestApp, url: string, token: string, headers: Record<string, string> = {}) {
-  return t.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}`, ...headers } });
+  return sendAs(t, 'GET', url, token, headers);
 }
