@@ -1,21 +1,34 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
 import { parseDateTimeOffset } from './domain/date-time.js';
-import { Directory } from './domain/directory.js';
+import { Directory, type DirectoryMode } from './domain/directory.js';
+import { DirectoryAdmin } from './domain/directory-admin.js';
 import { GraphError } from './domain/errors.js';
 import { MeetingService } from './domain/online-meetings.js';
+import { apiVersions } from './graph/types.js';
+import { registerAdminRoutes } from './http/admin/index.js';
 import { registerBearerAuth } from './http/bearer-auth.js';
 import { graphContentType, sendGraphError, toGraphError } from './http/graph-error.js';
+import { keyAsSegment } from './http/key-syntax.js';
+import { registerLoginRoutes } from './http/login/index.js';
 import { newRequestId, registerRequestContext } from './http/request-context.js';
 import { registerGraphRoutes } from './http/routes/index.js';
-import type { ApiVersion } from './http/routes/route-kit.js';
+import type { AdminKey } from './identity/admin-key.js';
 import type { SigningKey } from './identity/signing-key.js';
+import { TokenEndpoint } from './identity/token-endpoint.js';
+import { TokenVerifier, type TrustedIssuers } from './identity/token-verifier.js';
 import type { Store } from './storage/store.js';
 
 export interface AppDeps {
   store: Store;
   signingKey: SigningKey;
   issuer: string;
+  adminKey: AdminKey;
+  /** Identity providers whose tokens are accepted besides graphmeet's own. */
+  trustedIssuers?: TrustedIssuers;
+  /** Serve the password grant, which hands out delegated tokens for directory users (development only). */
+  devTokens: boolean;
+  directoryMode: DirectoryMode;
   /** Origin for links in responses; called per use because the port may be known only after listen. */
   publicUrl: () => string;
   bodyLimit: number;
@@ -25,8 +38,6 @@ export interface AppDeps {
   logger?: FastifyBaseLogger;
   https?: { key: string; cert: string };
 }
-
-const apiVersions: ApiVersion[] = ['v1.0', 'beta'];
 
 /** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
 export async function buildApp(deps: AppDeps) {
@@ -40,6 +51,7 @@ export async function buildApp(deps: AppDeps) {
     // Errors Fastify raises before routing (e.g. a malformed URL) get the same envelope as all others.
     frameworkErrors: (err, request, reply) => sendGraphError(request, reply, toGraphError(err)),
     routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, maxParamLength: 2048 },
+    rewriteUrl: (request) => keyAsSegment(request.url ?? '/'),
     ajv: {
       // Graph does not coerce ("true" is not a boolean) and rejects what a type does not define.
       customOptions: {
@@ -73,7 +85,7 @@ export async function buildApp(deps: AppDeps) {
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        url: loggableUrl(request.url),
         status: reply.statusCode,
         ms: Math.round(reply.elapsedTime * 10) / 10,
         tenant: request.principal?.tenantId,
@@ -96,18 +108,40 @@ export async function buildApp(deps: AppDeps) {
     reply.type(graphContentType).send({ status: 'ok', storage: deps.store.dialect }),
   );
 
+  const directory = new Directory(deps.store, deps.directoryMode);
   const meetings = new MeetingService({
     store: deps.store,
-    directory: new Directory(deps.store),
+    directory,
     publicUrl: deps.publicUrl,
     tollNumber: deps.tollNumber || null,
     tollFreeNumber: deps.tollFreeNumber || null,
+  });
+  const verifier = new TokenVerifier(deps.signingKey, () => [deps.issuer, deps.publicUrl()], deps.trustedIssuers);
+
+  await app.register(
+    async (scope) =>
+      registerAdminRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), {
+        admin: new DirectoryAdmin(deps.store, directory),
+        store: deps.store,
+        directory,
+        key: deps.adminKey,
+      }),
+    { prefix: '/_graphmeet' },
+  );
+
+  await registerLoginRoutes(app, {
+    tokens: new TokenEndpoint({
+      store: deps.store,
+      signingKey: deps.signingKey,
+      publicUrl: deps.publicUrl,
+      devTokens: deps.devTokens,
+    }),
   });
 
   for (const version of apiVersions) {
     await app.register(
       async (scope) => {
-        registerBearerAuth(scope, deps.signingKey, deps.issuer);
+        registerBearerAuth(scope, verifier);
         registerGraphRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), {
           version,
           meetings,
@@ -120,6 +154,16 @@ export async function buildApp(deps: AppDeps) {
 
   await app.ready();
   return app;
+}
+
+/**
+ * Graph URLs are logged whole (their query, e.g. $filter, says what was asked). Elsewhere the query is left
+ * out: a client that wrongly puts a client secret or key in the token or admin URL must not have it logged.
+ */
+function loggableUrl(url: string): string {
+  if (/^\/(v1\.0|beta)\//i.test(url)) return url;
+  const query = url.indexOf('?');
+  return query === -1 ? url : `${url.slice(0, query)}?…`;
 }
 
 /** Graph answers an unknown segment with 400 and a known resource with an unsupported method with 405. */

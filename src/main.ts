@@ -1,10 +1,16 @@
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { buildApp } from './app.js';
-import { type Config, usesTls } from './config/config.js';
+import { type Config, ConfigError, usesTls } from './config/config.js';
+import { importDirectorySeed, parseDirectorySeed } from './domain/directory-seed.js';
+import { GraphError } from './domain/errors.js';
+import { loadAdminKey } from './identity/admin-key.js';
 import { ensureDataDir } from './identity/data-dir.js';
 import { loadSigningKey } from './identity/signing-key.js';
+import { graphAudiences } from './identity/tokens.js';
 import { openSqliteStore } from './storage/open-store.js';
+import type { Store } from './storage/store.js';
 import { ensureLocalhostCertificate, readTlsFiles } from './tls/certificate.js';
 
 export interface RunningServer {
@@ -17,7 +23,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'graphmeet' } });
   ensureDataDir(config.dataDir);
   const signingKey = await loadSigningKey(config.dataDir);
+  const adminKey = await loadAdminKey(config.dataDir, config.adminKeyFile);
   const store = await openSqliteStore(config.dataDir);
+  try {
+    if (config.seed) await loadSeed(store, config.seed, logger);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 
   let tls: { cert: string; key: string } | undefined;
   if (config.certFile && config.keyFile) {
@@ -33,6 +46,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
     store,
     signingKey,
     issuer: config.issuer,
+    adminKey,
+    devTokens: config.devTokens,
+    directoryMode: config.directory,
+    ...(config.trustIssuers.length > 0
+      ? {
+          trustedIssuers: {
+            issuers: config.trustIssuers,
+            ...(config.trustJwksUri ? { jwksUri: config.trustJwksUri } : {}),
+            audiences: config.trustAudiences.length > 0 ? config.trustAudiences : graphAudiences,
+          },
+        }
+      : {}),
     publicUrl: () => config.publicUrl ?? origin,
     bodyLimit: config.bodyLimit,
     tollNumber: config.tollNumber,
@@ -42,6 +67,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   try {
     logger.info({ dataDir: config.dataDir, storage: store.dialect }, `data dir ${config.dataDir} (${store.dialect})`);
+    logger.info({ adminKeyFile: adminKey.file }, `admin API key: ${adminKey.file}`);
+    if (config.devTokens) {
+      logger.warn(
+        '--dev-tokens: the token endpoint gives delegated tokens for directory users to anyone. Never use it outside development.',
+      );
+    }
     await app.listen({
       host: config.host,
       port: config.port,
@@ -66,6 +97,23 @@ export async function startServer(config: Config): Promise<RunningServer> {
       logger.info('graphmeet stopped');
     },
   };
+}
+
+/** Applies the seed file before the server takes requests; a bad seed stops the start with its reason. */
+async function loadSeed(store: Store, file: string, logger: pino.Logger): Promise<void> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`--seed ${file}: ${(err as Error).message}`);
+  }
+  try {
+    const summary = await importDirectorySeed(store, parseDirectorySeed(parsed));
+    logger.info({ seed: file, ...summary }, `directory seed ${file} loaded`);
+  } catch (err) {
+    if (err instanceof GraphError) throw new ConfigError(`--seed ${file}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** A URL host for the address listened on; the wildcard addresses are reached through loopback. */

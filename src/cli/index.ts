@@ -1,10 +1,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { type Config, ConfigError, loadConfig, type Setting, settings } from '../config/config.js';
+import { type Config, ConfigError, list, loadConfig, type Setting, settings } from '../config/config.js';
 import { isGuid } from '../domain/principal.js';
 import { ensureDataDir } from '../identity/data-dir.js';
 import { loadSigningKey } from '../identity/signing-key.js';
 import { mintApplicationToken, mintDelegatedToken } from '../identity/tokens.js';
-import { runServer } from '../main.js';
+import { addDirectoryCommands } from './directory-commands.js';
 
 /** commander's attribute name for a flag: `--data-dir <dir>` -> `dataDir`. */
 const attributeOf = (s: Setting) =>
@@ -13,7 +13,8 @@ const attributeOf = (s: Setting) =>
 function addSettings(command: Command, names: (keyof Config)[]): Command {
   for (const name of names) {
     const s = settings[name] as Setting;
-    const defaultText = s.default === undefined ? '' : ` (default: ${String(s.default)})`;
+    const empty = s.default === undefined || (Array.isArray(s.default) && s.default.length === 0);
+    const defaultText = empty ? '' : ` (default: ${String(s.default)})`;
     command.addOption(new Option(s.flag, `${s.doc}${defaultText} [env: ${s.env}]`));
   }
   return command;
@@ -38,8 +39,6 @@ const seconds = (value: string) => {
   return Number(value);
 };
 
-const words = (value: string) => value.split(/[\s,]+/).filter(Boolean);
-
 export function buildProgram(): Command {
   const program = new Command('graphmeet')
     .description('A self-hosted server for the Microsoft Graph onlineMeeting API.')
@@ -49,6 +48,8 @@ export function buildProgram(): Command {
     program.command('serve').description('Start the server (data kept in <data-dir>).'),
     Object.keys(settings) as (keyof Config)[],
   ).action(async (_opts, command: Command) => {
+    // Loaded here so that the other commands start without the HTTP server's modules.
+    const { runServer } = await import('../main.js');
     await runServer(configFrom(command));
   });
 
@@ -82,7 +83,7 @@ export function buildProgram(): Command {
             userId: opts.user,
             userPrincipalName: opts.upn,
             displayName: opts.name,
-            scopes: words(opts.scopes),
+            scopes: list(opts.scopes),
             appId: opts.clientApp,
             lifetimeSeconds: opts.lifetime,
           },
@@ -90,12 +91,14 @@ export function buildProgram(): Command {
           config.issuer,
         )
       : await mintApplicationToken(
-          { tenantId: opts.tenant, appId: opts.app, roles: words(opts.roles), lifetimeSeconds: opts.lifetime },
+          { tenantId: opts.tenant, appId: opts.app, roles: list(opts.roles), lifetimeSeconds: opts.lifetime },
           key,
           config.issuer,
         );
     process.stdout.write(`${token}\n`);
   });
+
+  addDirectoryCommands(program, configFrom, (command) => addSettings(command, ['dataDir']));
 
   return program;
 }

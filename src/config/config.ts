@@ -17,6 +17,13 @@ export interface Config {
   bodyLimit: number;
   tollNumber: string;
   tollFreeNumber: string;
+  seed: string | undefined;
+  adminKeyFile: string | undefined;
+  directory: 'open' | 'closed';
+  devTokens: boolean;
+  trustIssuers: string[];
+  trustJwksUri: string | undefined;
+  trustAudiences: string[];
 }
 
 type Parser<T> = (raw: string, name: string) => T;
@@ -72,6 +79,33 @@ const requiredHttpUrl: Parser<string> = (raw, name) => {
   if (url === undefined) throw new ConfigError(`${name} must not be empty`);
   return url;
 };
+
+/** Entra's multi-tenant issuers name the tenant with this placeholder. */
+const tenantPlaceholder = '{tenantid}';
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** https, or plain http to this machine only (a local identity provider, tests). */
+const secureUrl = (raw: string, name: string): URL => {
+  let url: URL;
+  try {
+    url = new URL(raw.replaceAll(tenantPlaceholder, '00000000-0000-0000-0000-000000000000'));
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL, got '${raw}'`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
+    throw new ConfigError(`${name} must be an https URL (plain http only for localhost), got '${raw}'`);
+  }
+  return url;
+};
+
+/** A list given as words separated by spaces or commas, as flags and env vars take lists. */
+export const list = (raw: string) => raw.split(/[\s,]+/).filter(Boolean);
+
+const issuerList: Parser<string[]> = (raw, name) =>
+  list(raw).map((issuer) => {
+    secureUrl(issuer, name);
+    return issuer;
+  });
 
 function setting<K extends keyof Config>(s: Setting<K>): Setting<K> {
   return s;
@@ -178,6 +212,65 @@ export const settings = {
     doc: 'Dial-in toll-free number shown in audioConferencing; empty for none.',
     parse: text,
   }),
+  seed: setting({
+    key: 'seed',
+    flag: '--seed <file>',
+    env: 'GRAPHMEET_SEED',
+    default: undefined,
+    doc: 'Directory seed (JSON: tenants, users, applications, application access policies) loaded at start. Loading is idempotent and only adds or updates.',
+    parse: optionalText,
+  }),
+  adminKeyFile: setting({
+    key: 'adminKeyFile',
+    flag: '--admin-key-file <file>',
+    env: 'GRAPHMEET_ADMIN_KEY_FILE',
+    default: undefined,
+    doc: 'File holding the admin API key (at least 32 characters); created with a random key if missing. Default: <data-dir>/admin-key.',
+    parse: optionalText,
+  }),
+  directory: setting({
+    key: 'directory',
+    flag: '--directory <mode>',
+    env: 'GRAPHMEET_DIRECTORY',
+    default: 'open',
+    doc: 'open: a signed-in user unknown to the directory is added on first use. closed: only users an administrator added may call.',
+    parse: (raw, name) => {
+      if (raw !== 'open' && raw !== 'closed') throw new ConfigError(`${name} must be open or closed, got '${raw}'`);
+      return raw;
+    },
+  }),
+  devTokens: setting({
+    key: 'devTokens',
+    flag: '--dev-tokens',
+    env: 'GRAPHMEET_DEV_TOKENS',
+    default: false,
+    doc: 'Development only: the token endpoint also serves the password grant, giving delegated tokens for directory users with any password.',
+    parse: boolean,
+  }),
+  trustIssuers: setting({
+    key: 'trustIssuers',
+    flag: '--trust-issuer <urls>',
+    env: 'GRAPHMEET_TRUST_ISSUER',
+    default: [],
+    doc: "Issuers whose tokens are accepted besides graphmeet's own, space or comma separated; {tenantid} stands for the token's tid, e.g. https://login.microsoftonline.com/{tenantid}/v2.0.",
+    parse: issuerList,
+  }),
+  trustJwksUri: setting({
+    key: 'trustJwksUri',
+    flag: '--trust-jwks-uri <url>',
+    env: 'GRAPHMEET_TRUST_JWKS_URI',
+    default: undefined,
+    doc: "JWKS of the trusted issuers. Default: the jwks_uri of each issuer's /.well-known/openid-configuration.",
+    parse: (raw, name) => (raw === '' ? undefined : secureUrl(raw, name).href),
+  }),
+  trustAudiences: setting({
+    key: 'trustAudiences',
+    flag: '--trust-audience <audiences>',
+    env: 'GRAPHMEET_TRUST_AUDIENCE',
+    default: [],
+    doc: "Audiences that tokens of trusted issuers must name, space or comma separated. Default: Graph's (https://graph.microsoft.com and its app id).",
+    parse: list,
+  }),
 } satisfies { [K in keyof Config]: Setting<K> };
 
 export type SettingName = keyof typeof settings;
@@ -200,6 +293,9 @@ export function loadConfig(
   const config = out as unknown as Config;
   if ((config.certFile === undefined) !== (config.keyFile === undefined)) {
     throw new ConfigError('--cert and --key must be given together');
+  }
+  if (config.trustIssuers.length === 0 && (config.trustJwksUri || config.trustAudiences.length > 0)) {
+    throw new ConfigError('--trust-jwks-uri and --trust-audience need --trust-issuer');
   }
   config.dataDir = path.resolve(config.dataDir);
   return config;

@@ -1,35 +1,167 @@
-import type { DirectoryUser, Store } from '../storage/store.js';
-import type { DelegatedPrincipal } from './principal.js';
+import type { MeetingParticipantInfo } from '../graph/online-meeting.js';
+import { type DirectoryUser, DuplicateKey, type Store } from '../storage/store.js';
+import { badRequest, forbidden } from './errors.js';
+import { noApplicationAccessPolicy } from './permissions.js';
+import { type ApplicationPrincipal, type DelegatedPrincipal, isGuid } from './principal.js';
 
 /**
- * Records each delegated caller in the tenant's directory on first use, as Entra would already know them.
- * A small cache keeps this off the hot path; the upsert is idempotent, so several processes may race.
+ * `open`: a signed-in user the directory does not know yet is added on their first request, as Entra already
+ * knows everyone who can get a token. `closed`: only users added by an administrator (CLI, admin API, seed)
+ * may call; tokens of anyone else are refused.
  */
+export type DirectoryMode = 'open' | 'closed';
+
+/** Roles that only users of the organizer's own directory may be given (create page: "not registered in Entra"). */
+const directoryOnlyRoles = new Set(['presenter', 'coorganizer']);
+
+/** How long a signed-in user is remembered without asking the database; changes from other processes show after it. */
+const signInCacheMs = 5_000;
+
 export class Directory {
-  private readonly seen = new Map<string, string>();
+  private readonly signedIn = new Map<string, { user: DirectoryUser; fingerprint: string; until: number }>();
 
   constructor(
     private readonly store: Store,
+    private readonly mode: DirectoryMode = 'open',
     private readonly cacheSize = 10_000,
   ) {}
 
-  async recordCaller(p: DelegatedPrincipal): Promise<DirectoryUser> {
-    const user: DirectoryUser = {
+  /** The directory entry of the token's user; in an open directory, added on first sight. */
+  async signIn(p: DelegatedPrincipal): Promise<DirectoryUser> {
+    const key = `${p.tenantId}/${p.userId}`;
+    const fingerprint = `${p.userPrincipalName ?? ''}\n${p.displayName ?? ''}`;
+    const cached = this.signedIn.get(key);
+    if (cached && cached.fingerprint === fingerprint && cached.until > Date.now()) return cached.user;
+
+    let user = await this.store.directory.getUser(p.tenantId, p.userId);
+    if (this.mode === 'open' && (!user || tokenFillsGaps(user, p))) {
+      await this.addFromToken(p, user === undefined);
+      user = await this.store.directory.getUser(p.tenantId, p.userId);
+    }
+    if (!user) {
+      throw forbidden(
+        `The signed-in user '${p.userId}' is not in the directory of tenant '${p.tenantId}'. An administrator must add them first.`,
+      );
+    }
+    if (this.signedIn.size >= this.cacheSize) this.signedIn.clear();
+    this.signedIn.set(key, { user, fingerprint, until: Date.now() + signInCacheMs });
+    return user;
+  }
+
+  /** Drops what this process remembers of a user, after an administrator changed or removed them. */
+  forget(tenantId: string, userId: string): void {
+    this.signedIn.delete(`${tenantId}/${userId}`);
+  }
+
+  /**
+   * The directory's own values win over the token's: the token only fills what the entry lacks. A UPN that
+   * belongs to another user of the tenant is left out rather than failing the request.
+   */
+  private async addFromToken(p: DelegatedPrincipal, isNew: boolean): Promise<void> {
+    const user = {
       tenantId: p.tenantId,
       id: p.userId,
       userPrincipalName: p.userPrincipalName,
       displayName: p.displayName,
     };
-    const key = `${p.tenantId}/${p.userId}`;
-    const fingerprint = `${user.userPrincipalName ?? ''}\n${user.displayName ?? ''}`;
-    if (this.seen.get(key) === fingerprint) return user;
-    await this.store.upsertUser(user);
-    if (this.seen.size >= this.cacheSize) this.seen.clear();
-    this.seen.set(key, fingerprint);
-    return user;
+    if (isNew) await this.store.directory.ensureTenant(p.tenantId);
+    try {
+      await this.store.directory.addUserIfMissing(user);
+    } catch (err) {
+      if (!(err instanceof DuplicateKey)) throw err;
+      await this.store.directory.addUserIfMissing({ ...user, userPrincipalName: null });
+    }
   }
 
   findUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined> {
-    return this.store.getUser(tenantId, userId.toLowerCase());
+    return this.store.directory.getUser(tenantId, userId.toLowerCase());
   }
+
+  /**
+   * Application tokens act for a user only when an application access policy covering the app applies to the
+   * user: their own grant if they have one, otherwise the tenant-wide grant (Teams' Grant-CsApplicationAccessPolicy).
+   */
+  async assertApplicationAccess(p: ApplicationPrincipal, userId: string): Promise<void> {
+    const policy = await this.store.directory.effectivePolicy(p.tenantId, userId);
+    if (!policy?.appIds.includes(p.appId)) throw noApplicationAccessPolicy();
+  }
+
+  /**
+   * Matches attendees with the organizer's directory by object id or UPN: directory users get their directory
+   * id, name and UPN; presenter and co-organizer roles are refused for anyone else. One query for the list.
+   */
+  async resolveAttendees(tenantId: string, attendees: MeetingParticipantInfo[]): Promise<MeetingParticipantInfo[]> {
+    if (attendees.length === 0) return attendees;
+    const named = attendees.map((a) => namedBy(a, tenantId));
+    const users = await this.store.directory.findUsers(
+      tenantId,
+      [...new Set(named.flatMap((n) => (n.id ? [n.id] : [])))],
+      [...new Set(named.flatMap((n) => (n.upn ? [n.upn] : [])))],
+    );
+    const byId = new Map(users.map((u) => [u.id, u]));
+    const byUpn = new Map(
+      users.flatMap((u) => (u.userPrincipalName ? [[u.userPrincipalName.toLowerCase(), u] as const] : [])),
+    );
+
+    return attendees.map((attendee, i) => {
+      const { id, upn, label } = named[i] as AttendeeName;
+      const user = (id ? byId.get(id) : undefined) ?? (upn ? byUpn.get(upn) : undefined);
+      const idDiffers = user && id && user.id !== id;
+      const upnDiffers = user?.userPrincipalName && upn && user.userPrincipalName.toLowerCase() !== upn;
+      if (idDiffers || upnDiffers) {
+        throw badRequest(
+          `participants/attendees/${i} (${label}) names two different people: identity.user.id and upn must belong to the same user.`,
+        );
+      }
+      if (!user) {
+        if (attendee.role && directoryOnlyRoles.has(attendee.role)) {
+          throw badRequest(
+            `participants/attendees/${i} (${label}) cannot be given the role '${attendee.role}': only users in the organizer's directory can be presenters or co-organizers. Add the user to the tenant first, or invite them as an attendee.`,
+          );
+        }
+        return attendee;
+      }
+      const identity = attendee.identity ?? {};
+      return {
+        ...attendee,
+        identity: {
+          ...identity,
+          user: {
+            ...identity.user,
+            id: user.id,
+            displayName: user.displayName ?? identity.user?.displayName ?? null,
+            tenantId,
+          },
+        },
+        upn: user.userPrincipalName ?? attendee.upn ?? null,
+      };
+    });
+  }
+}
+
+/** Whether the token can tell the directory something it lacks; only then is there anything to write. */
+function tokenFillsGaps(user: DirectoryUser, p: DelegatedPrincipal): boolean {
+  return (
+    (user.userPrincipalName === null && p.userPrincipalName !== null) ||
+    (user.displayName === null && p.displayName !== null)
+  );
+}
+
+interface AttendeeName {
+  /** lower-case object id, when the attendee names a user of this tenant by id */
+  id: string | null;
+  /** lower-case UPN */
+  upn: string | null;
+  /** how error messages name the attendee */
+  label: string;
+}
+
+/** A user named with another tenant's id is a guest, never a member of this directory. */
+function namedBy(a: MeetingParticipantInfo, tenantId: string): AttendeeName {
+  const user = a.identity?.user;
+  const ofThisTenant = !user?.tenantId || user.tenantId.toLowerCase() === tenantId;
+  const id = ofThisTenant && isGuid(user?.id) ? user.id.toLowerCase() : null;
+  const upn = a.upn ? a.upn.toLowerCase() : null;
+  const label = a.upn ?? user?.id ?? user?.displayName ?? 'unnamed';
+  return { id, upn, label: label.length > 120 ? `${label.slice(0, 120)}…` : label };
 }

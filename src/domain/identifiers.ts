@@ -55,3 +55,80 @@ export function newPasscode(): string {
   for (let i = 0; i < 6; i++) out += passcodeAlphabet[randomInt(passcodeAlphabet.length)];
   return out;
 }
+
+/** The number a video conferencing device dials into the meeting with. Unique across the server. */
+export const newVideoTeleconferenceId = () => digits(10);
+
+/** Channel meetings hang off a channel message, whose ids are millisecond timestamps (spec §3.2). */
+export const newChannelMessageId = (nowMs: number) => String(nowMs);
+
+export interface MeetingKey {
+  organizerId: string;
+  messageId: string;
+  threadId: string;
+}
+
+const guidPart = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
+const currentForm = new RegExp(`^1\\*(${guidPart})\\*(\\d+)\\*\\*(19:[^\\s*]+@thread\\.[a-z0-9]+)$`);
+const legacyForm = new RegExp(`^(${guidPart})_(19:[^\\s]+@thread\\.[a-z0-9]+)$`);
+
+/**
+ * Reads a meeting id in either of Graph's forms (spec §3.1): base64 of `1*{oid}*{messageId}**{threadId}`
+ * (standard or URL-safe alphabet, padded or not), or the older `{oid}_{threadId}`. Null for anything else,
+ * such as the Teams client's `MCMx…` ids, which Graph does not accept either.
+ */
+export function parseMeetingId(raw: string): MeetingKey | null {
+  const legacy = legacyForm.exec(raw);
+  if (legacy)
+    return { organizerId: (legacy[1] as string).toLowerCase(), messageId: '0', threadId: legacy[2] as string };
+  if (raw.length > 4096 || !/^[A-Za-z0-9+/_-]+={0,2}$/.test(raw)) return null;
+  const current = currentForm.exec(Buffer.from(raw, 'base64').toString('utf8'));
+  if (!current) return null;
+  return {
+    organizerId: (current[1] as string).toLowerCase(),
+    messageId: current[2] as string,
+    threadId: current[3] as string,
+  };
+}
+
+/** Percent-decodes until nothing changes (at most three rounds); join links arrive encoded zero to two times. */
+export function fullyDecoded(value: string): string {
+  let current = value;
+  for (let round = 0; round < 3; round++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return current;
+    }
+    if (next === current) return current;
+    current = next;
+  }
+  return current;
+}
+
+/**
+ * What a join link names: the classic `…/l/meetup-join/{threadId}/{messageId}?context={"Tid","Oid"}` gives the
+ * meeting's key, the short `…/meet/{joinMeetingId}?p=…` its meeting ID (spec §3.3). The host is not compared:
+ * links made under another public URL still name the same meeting.
+ */
+export function parseJoinWebUrl(raw: string): { key: MeetingKey; tenantId: string } | { joinMeetingId: string } | null {
+  const value = fullyDecoded(raw.trim());
+  const short = /^https?:\/\/[^/]+\/meet\/(\d{6,20})(\?|$)/i.exec(value);
+  if (short) return { joinMeetingId: short[1] as string };
+  const classic = /^https?:\/\/[^/]+\/l\/meetup-join\/(19:[^/?]+@thread\.[a-z0-9]+)\/(\d+)\?(.*)$/i.exec(value);
+  if (!classic) return null;
+  const context = /(?:^|&)context=(\{[^&]*\})/.exec(classic[3] as string);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(context?.[1] ?? 'null');
+  } catch {
+    return null;
+  }
+  const { Tid, Oid } = (parsed ?? {}) as { Tid?: unknown; Oid?: unknown };
+  if (typeof Tid !== 'string' || typeof Oid !== 'string' || !new RegExp(`^${guidPart}$`).test(Oid)) return null;
+  return {
+    key: { organizerId: Oid.toLowerCase(), messageId: classic[2] as string, threadId: classic[1] as string },
+    tenantId: Tid.toLowerCase(),
+  };
+}

@@ -1,18 +1,30 @@
-import { lobbyBypassScope, type OnlineMeeting, onlineMeetingRole } from '../graph/online-meeting.js';
+import {
+  lobbyBypassScope,
+  meetingSettings,
+  type OnlineMeeting,
+  onlineMeetingRole,
+  settingNames,
+} from '../graph/online-meeting.js';
+import type { ApiVersion } from '../graph/types.js';
 import { joinInformationContent, joinInformationHtml } from '../i18n/join-information.js';
+import type { Locale } from '../i18n/negotiate.js';
 import type { MeetingRecord } from '../storage/store.js';
 
 export interface ViewContext {
   /** e.g. `http://127.0.0.1:7878/v1.0` */
   serviceRoot: string;
-  locale: string;
+  version: ApiVersion;
+  /** The language of joinInformation, negotiated from Accept-Language. */
+  locale: Locale;
   /** The client sent `Prefer: include-unknown-enum-members`. */
   includeUnknownEnumMembers: boolean;
+  /** `$select`: only these properties (and id). */
+  select?: readonly string[];
 }
 
 /**
- * Evolvable enum members (those after unknownFutureValue) reach only clients that opted in with
- * `Prefer: include-unknown-enum-members`; others read `unknownFutureValue` (spec §1.4, §4.3).
+ * Evolvable enum members (those after unknownFutureValue in the version's order) reach only clients that
+ * opted in with `Prefer: include-unknown-enum-members`; others read `unknownFutureValue` (spec §1.4, §4.3).
  */
 function evolvable<T extends string | null>(value: T, members: readonly string[], ctx: ViewContext): T {
   return !ctx.includeUnknownEnumMembers && value !== null && members.includes(value)
@@ -20,46 +32,81 @@ function evolvable<T extends string | null>(value: T, members: readonly string[]
     : value;
 }
 
+/** `(subject,joinWebUrl)` after the entity set in a context URL when the client selected properties. */
+const selection = (ctx: ViewContext) => (ctx.select ? `(${ctx.select.join(',')})` : '');
+
 /** The onlineMeeting as Graph returns it: every property present, unset ones as explicit nulls. */
 export function toOnlineMeeting(m: MeetingRecord, ctx: ViewContext): OnlineMeeting {
-  const d = m.document;
-  const organizer = d.organizer;
-  const tollNumbers = d.tollNumber ? [d.tollNumber] : [];
-  const tollFreeNumbers = d.tollFreeNumber ? [d.tollFreeNumber] : [];
+  // Graph names the organizer's user in the context even for /me requests (seeds 000-002).
+  const context = `${ctx.serviceRoot}/$metadata#users('${m.organizerId}')/onlineMeetings${selection(ctx)}/$entity`;
+  const { '@odata.context': _, ...properties } = meetingProperties(m, ctx);
+  return { '@odata.context': context, ...properties };
+}
+
+/**
+ * The answer of a filtered GET. `owner` names the entity set: a user's (`users('{oid}')`) or, for the
+ * VideoTeleconferenceId lookup, `communications`.
+ */
+export function toOnlineMeetingCollection(meetings: MeetingRecord[], owner: string, ctx: ViewContext) {
   return {
-    // Graph names the organizer's user in the context even for /me requests (seeds 000-002).
-    '@odata.context': `${ctx.serviceRoot}/$metadata#users('${m.organizerId}')/onlineMeetings/$entity`,
+    '@odata.context': `${ctx.serviceRoot}/$metadata#${owner}/onlineMeetings${selection(ctx)}`,
+    value: meetings.map((m) => {
+      const { '@odata.context': _, ...properties } = meetingProperties(m, ctx);
+      return properties;
+    }),
+  };
+}
+
+function meetingProperties(m: MeetingRecord, ctx: ViewContext): OnlineMeeting {
+  const full = render(m, ctx);
+  if (!ctx.select) return full;
+  const picked: Record<string, unknown> = { id: full.id };
+  for (const name of ctx.select) picked[name] = (full as Record<string, unknown>)[name];
+  return picked as OnlineMeeting;
+}
+
+function render(m: MeetingRecord, ctx: ViewContext): OnlineMeeting {
+  const d = m.document;
+  const roles = onlineMeetingRole.evolvable[ctx.version];
+  const organizer = {
+    identity: {
+      application: null,
+      device: null,
+      user: { id: d.organizer.id, displayName: d.organizer.displayName, tenantId: m.tenantId, identityProvider: 'AAD' },
+    },
+    // A live event's organizer produces it (spec §2.3 example 3).
+    role: evolvable(d.settings.isBroadcast ? 'producer' : 'presenter', roles, ctx),
+    upn: d.organizer.userPrincipalName,
+  };
+  // Records written before a setting existed read its default.
+  const settings = Object.fromEntries(
+    settingNames(ctx.version).map((n) => [n, d.settings[n] === undefined ? meetingSettings[n].default : d.settings[n]]),
+  );
+  const messageId = d.chatMessageId ?? '0';
+  return {
+    '@odata.context': '',
     id: m.id,
     creationDateTime: m.creationDateTime,
     startDateTime: m.startDateTime,
     endDateTime: m.endDateTime,
     expiryDateTime: d.expiryDateTime,
     joinWebUrl: d.joinWebUrl,
+    ...(ctx.version === 'beta' ? { joinUrl: d.joinWebUrl } : {}),
     meetingOptionsWebUrl: d.meetingOptionsWebUrl,
     externalId: m.externalId,
-    videoTeleconferenceId: null,
+    videoTeleconferenceId: m.videoTeleconferenceId,
     meetingType: null,
-    ...d.settings,
+    ...settings,
     lobbyBypassSettings: d.settings.lobbyBypassSettings && {
       ...d.settings.lobbyBypassSettings,
-      scope: evolvable(d.settings.lobbyBypassSettings.scope ?? null, lobbyBypassScope.evolvable, ctx),
+      scope: evolvable(d.settings.lobbyBypassSettings.scope ?? null, lobbyBypassScope.evolvable[ctx.version], ctx),
     },
     participants: {
-      organizer: {
-        identity: {
-          application: null,
-          device: null,
-          user: {
-            id: organizer.id,
-            displayName: organizer.displayName,
-            tenantId: m.tenantId,
-            identityProvider: 'AAD',
-          },
-        },
-        role: evolvable(d.settings.isBroadcast ? 'producer' : 'presenter', onlineMeetingRole.evolvable, ctx),
-        upn: organizer.userPrincipalName,
-      },
-      attendees: d.attendees.map((a) => ({ ...a, role: evolvable(a.role ?? null, onlineMeetingRole.evolvable, ctx) })),
+      organizer,
+      attendees: d.attendees.map((a) => ({ ...a, role: evolvable(a.role ?? null, roles, ctx) })),
+      ...(ctx.version === 'beta'
+        ? { producers: d.settings.isBroadcast ? [{ ...organizer, role: 'producer' }] : [], contributors: [] }
+        : {}),
     },
     joinMeetingIdSettings: {
       isPasscodeRequired: d.isPasscodeRequired,
@@ -70,11 +117,11 @@ export function toOnlineMeeting(m: MeetingRecord, ctx: ViewContext): OnlineMeeti
       conferenceId: m.conferenceId,
       tollNumber: d.tollNumber,
       tollFreeNumber: d.tollFreeNumber,
-      tollNumbers,
-      tollFreeNumbers,
+      tollNumbers: d.tollNumber ? [d.tollNumber] : [],
+      tollFreeNumbers: d.tollFreeNumber ? [d.tollFreeNumber] : [],
       dialinUrl: d.dialinUrl,
     },
-    chatInfo: { threadId: m.threadId, messageId: '0', replyChainMessageId: null },
+    chatInfo: { threadId: m.threadId, messageId, replyChainMessageId: null },
     joinInformation: {
       content: joinInformationContent(
         joinInformationHtml(
@@ -94,5 +141,5 @@ export function toOnlineMeeting(m: MeetingRecord, ctx: ViewContext): OnlineMeeti
       contentType: 'html',
     },
     cloudVideoInteropInfo: null,
-  };
+  } as OnlineMeeting;
 }

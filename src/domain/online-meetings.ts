@@ -3,8 +3,10 @@ import type {
   CreateOrGetOnlineMeetingBody,
   MeetingParticipantInfo,
   MeetingSettings,
+  UpdateOnlineMeetingBody,
 } from '../graph/online-meeting.js';
 import { meetingSettings } from '../graph/online-meeting.js';
+import type { ApiVersion } from '../graph/types.js';
 import { type DirectoryUser, IdentifierTaken, type MeetingRecord, type Store } from '../storage/store.js';
 import {
   addDays,
@@ -16,15 +18,22 @@ import {
   parseDateTimeOffset,
 } from './date-time.js';
 import type { Directory } from './directory.js';
-import { badRequest, forbidden, notFound } from './errors.js';
+import { badRequest, forbidden, GraphError, notFound } from './errors.js';
 import {
+  fullyDecoded,
   joinWebUrlFor,
+  type MeetingKey,
   meetingIdFor,
+  newChannelMessageId,
   newConferenceId,
   newJoinMeetingId,
   newPasscode,
   newThreadId,
+  newVideoTeleconferenceId,
+  parseJoinWebUrl,
+  parseMeetingId,
 } from './identifiers.js';
+import { applyUpdate, checkUpdate, expiryDays, isObject, merged } from './online-meeting-update.js';
 import { authorize, type Operation } from './permissions.js';
 import { isGuid, type Principal } from './principal.js';
 
@@ -38,11 +47,16 @@ export interface MeetingServiceOptions {
   now?: () => number;
 }
 
-/** Meetings expire 60 days after their end time (spec §1.1, expiryDateTime). */
-const expiryDays = 60;
-
 /** Generated identifiers are drawn again on a collision; this many in a row means something is wrong. */
 const maxIdentifierAttempts = 20;
+
+/** An update that keeps losing the race to other writers gives up after this many tries. */
+const maxUpdateAttempts = 5;
+
+/** The properties meetings can be looked up by: join link, meeting ID, VTC id. */
+export type LookupProperty = 'joinWebUrl' | 'joinMeetingId' | 'videoTeleconferenceId';
+/** One lookup: a single property and the value it must have. */
+export type Lookup = { [P in LookupProperty]: Record<P, string> }[LookupProperty];
 
 export class MeetingService {
   private readonly now: () => number;
@@ -55,14 +69,14 @@ export class MeetingService {
    * Checks the token's scopes or roles for the operation and works out whose meetings the request is about:
    * the signed-in user for `/me`, the user in the path for `/users/{userId}`.
    */
-  async resolveOrganizer(
+  async resolveUser(
     principal: Principal,
     pathUserId: string | undefined,
     operation: Operation,
   ): Promise<DirectoryUser> {
-    authorize(principal, operation);
+    const grant = authorize(principal, operation);
     if (principal.kind === 'delegated') {
-      const caller = await this.o.directory.recordCaller(principal);
+      const caller = await this.o.directory.signIn(principal);
       if (pathUserId === undefined || pathUserId.toLowerCase() === caller.id) return caller;
       // A delegated token acts for its own user only; do not reveal whether the other user exists.
       throw forbidden(
@@ -78,15 +92,17 @@ export class MeetingService {
         `User '${truncate(pathUserId)}' was not found in the tenant. The userId must be the user's object id (a GUID) in the token's tenant.`,
       );
     }
+    if (grant.applicationAccessPolicy) await this.o.directory.assertApplicationAccess(principal, user.id);
     return user;
   }
 
   async create(organizer: DirectoryUser, body: CreateOnlineMeetingBody): Promise<MeetingRecord> {
     const { start, end } = scheduleFrom(body.startDateTime, body.endDateTime, this.now());
     const settings = settingsFrom(body);
-    const attendees = attendeesFrom(body.participants?.attendees);
+    const attendees = await this.attendees(organizer, body.participants?.attendees);
+    const channel = channelOf(body.chatInfo, this.now());
     const isPasscodeRequired = body.joinMeetingIdSettings?.isPasscodeRequired === true;
-    return withFreshIdentifiers(async (ids) => {
+    return withFreshIdentifiers(channel, async (ids) => {
       const record = this.newRecord(organizer, null, start, end, settings, attendees, isPasscodeRequired, ids);
       await this.o.store.insertMeeting(record);
       return record;
@@ -100,23 +116,102 @@ export class MeetingService {
   async createOrGet(
     organizer: DirectoryUser,
     body: CreateOrGetOnlineMeetingBody,
+    version: ApiVersion,
   ): Promise<{ meeting: MeetingRecord; created: boolean }> {
+    if (body.chatInfo != null && version === 'v1.0') {
+      throw badRequest('chatInfo is supported on createOrGet in beta only. Use /beta for channel meetings.');
+    }
     const { start, end } = scheduleFrom(body.startDateTime, body.endDateTime, this.now());
     const settings = settingsFrom({ subject: body.subject });
-    const attendees = attendeesFrom(body.participants?.attendees);
-    return withFreshIdentifiers((ids) =>
+    const attendees = await this.attendees(organizer, body.participants?.attendees);
+    const channel = channelOf(body.chatInfo, this.now());
+    return withFreshIdentifiers(channel, (ids) =>
       this.o.store.insertMeetingUnlessExternalIdExists(
         this.newRecord(organizer, body.externalId, start, end, settings, attendees, false, ids),
       ),
     );
   }
 
-  async get(organizer: DirectoryUser, meetingId: string): Promise<MeetingRecord> {
-    const meeting = await this.o.store.getMeeting(organizer.tenantId, meetingId);
-    if (!meeting || meeting.organizerId !== organizer.id) {
-      throw notFound(`No online meeting with id '${truncate(meetingId)}' was found for this user.`);
+  /** GET by id: the organizer's meeting, or one the user is invited to (get docs). */
+  get(user: DirectoryUser, meetingId: string): Promise<MeetingRecord> {
+    return this.reach(user, meetingId, 'organizer or attendee');
+  }
+
+  async update(
+    organizer: DirectoryUser,
+    meetingId: string,
+    body: UpdateOnlineMeetingBody,
+    version: ApiVersion,
+  ): Promise<MeetingRecord> {
+    const change = checkUpdate(body, version);
+    const attendees = change.attendees && (await this.attendees(organizer, change.attendees));
+    // Read, change, write only if nobody wrote in between: the change is atomic across processes.
+    for (let attempt = 1; attempt <= maxUpdateAttempts; attempt++) {
+      const meeting = await this.reach(organizer, meetingId, 'organizer');
+      const updated = applyUpdate(meeting, change, attendees, this.now());
+      if (await this.o.store.updateMeeting(updated)) return { ...updated, version: updated.version + 1 };
     }
-    return meeting;
+    throw new GraphError(409, 'Conflict', 'The meeting kept changing while it was being updated. Try again.');
+  }
+
+  async delete(organizer: DirectoryUser, meetingId: string): Promise<void> {
+    const meeting = await this.reach(organizer, meetingId, 'organizer');
+    // Already gone (a concurrent delete) is the same outcome for the caller.
+    await this.o.store.deleteMeeting(meeting.tenantId, meeting.id);
+  }
+
+  /**
+   * GET …/onlineMeetings?$filter=…: the user's meeting with that join link or meeting ID. Only the organizer
+   * may look a meeting up this way; an attendee gets 403, as in Graph (microsoft-graph-docs#16776).
+   */
+  async find(user: DirectoryUser, lookup: Lookup): Promise<MeetingRecord[]> {
+    const meeting = await this.lookUp(user.tenantId, lookup);
+    if (!meeting) return [];
+    if (meeting.organizerId === user.id) return [meeting];
+    if (isAttendee(meeting, user)) {
+      throw forbidden('Only the organizer of the meeting can look it up by its join link or meeting ID.');
+    }
+    return [];
+  }
+
+  /** GET /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '…': any meeting of the app's tenant. */
+  async findInTenant(principal: Principal, lookup: Lookup): Promise<MeetingRecord[]> {
+    authorize(principal, 'onlineMeeting.getByVideoTeleconferenceId');
+    const meeting = await this.lookUp(principal.tenantId, lookup);
+    return meeting ? [meeting] : [];
+  }
+
+  private async lookUp(tenantId: string, lookup: Lookup): Promise<MeetingRecord | undefined> {
+    if (!('joinWebUrl' in lookup)) return this.o.store.findMeeting(tenantId, lookup);
+    const link = parseJoinWebUrl(lookup.joinWebUrl);
+    if (!link) return undefined;
+    if ('joinMeetingId' in link) return this.o.store.findMeeting(tenantId, link);
+    if (link.tenantId !== tenantId) return undefined;
+    return this.o.store.getMeeting(tenantId, idOf(link.key));
+  }
+
+  /**
+   * The meeting `meetingId` names, if `user` may reach it: 404 for a malformed id, a meeting that does not
+   * exist, or one the user has nothing to do with (not revealing which); 403 for an attendee asking for what
+   * only the organizer may do.
+   */
+  private async reach(
+    user: DirectoryUser,
+    meetingId: string,
+    who: 'organizer' | 'organizer or attendee',
+  ): Promise<MeetingRecord> {
+    const key = parseMeetingId(meetingId);
+    const meeting = key && (await this.o.store.getMeeting(user.tenantId, idOf(key)));
+    if (meeting && meeting.organizerId === user.id) return meeting;
+    if (meeting && isAttendee(meeting, user)) {
+      if (who === 'organizer or attendee') return meeting;
+      throw forbidden('Only the organizer of the meeting can change or delete it.');
+    }
+    throw notFound(`No online meeting with id '${truncate(meetingId)}' was found for this user.`);
+  }
+
+  private attendees(organizer: DirectoryUser, sent: (MeetingParticipantInfo | null)[] | null | undefined) {
+    return this.o.directory.resolveAttendees(organizer.tenantId, attendeesFrom(sent));
   }
 
   private newRecord(
@@ -133,26 +228,29 @@ export class MeetingService {
     const { tenantId, id: organizerId } = organizer;
     return {
       tenantId,
-      id: meetingIdFor(organizerId, ids.threadId),
+      id: meetingIdFor(organizerId, ids.threadId, ids.messageId),
       organizerId,
       externalId,
       threadId: ids.threadId,
       joinMeetingId: ids.joinMeetingId,
       conferenceId: ids.conferenceId,
+      videoTeleconferenceId: ids.videoTeleconferenceId,
       creationDateTime: formatDateTimeOffset(fromEpochMs(this.now())),
       startDateTime: formatDateTimeOffset(start),
       endDateTime: formatDateTimeOffset(end),
+      version: 1,
       document: {
         organizer: {
           id: organizerId,
           displayName: organizer.displayName,
           userPrincipalName: organizer.userPrincipalName,
         },
+        chatMessageId: ids.messageId,
         expiryDateTime: formatDateTimeOffset(addDays(end, expiryDays)),
-        joinWebUrl: joinWebUrlFor(publicUrl, ids.threadId, tenantId, organizerId),
+        joinWebUrl: joinWebUrlFor(publicUrl, ids.threadId, tenantId, organizerId, ids.messageId),
         meetingOptionsWebUrl:
           `${publicUrl}/meetingOptions/?organizerId=${organizerId}&tenantId=${tenantId}` +
-          `&threadId=${encodeURIComponent(ids.threadId.replace(':', '_'))}&messageId=0&language=en-US`,
+          `&threadId=${encodeURIComponent(ids.threadId.replace(':', '_'))}&messageId=${ids.messageId}&language=en-US`,
         dialinUrl: `${publicUrl}/dialin/${tenantId}?id=${ids.conferenceId}`,
         tollNumber: this.o.tollNumber,
         tollFreeNumber: this.o.tollFreeNumber,
@@ -165,22 +263,66 @@ export class MeetingService {
   }
 }
 
-interface Identifiers {
-  threadId: string;
-  joinMeetingId: string;
-  conferenceId: string;
+const idOf = (key: MeetingKey) => meetingIdFor(key.organizerId, key.threadId, key.messageId);
+
+/** Invited: listed among the attendees by object id or UPN. */
+function isAttendee(meeting: MeetingRecord, user: DirectoryUser): boolean {
+  const upn = user.userPrincipalName?.toLowerCase();
+  return meeting.document.attendees.some(
+    (a) => a.identity?.user?.id?.toLowerCase() === user.id || (upn !== undefined && a.upn?.toLowerCase() === upn),
+  );
 }
 
-/** Runs `insert` with newly drawn identifiers, drawing again when the store reports one already taken. */
-async function withFreshIdentifiers<T>(insert: (ids: Identifiers) => Promise<T>): Promise<T> {
+interface Identifiers {
+  threadId: string;
+  messageId: string;
+  joinMeetingId: string;
+  conferenceId: string;
+  videoTeleconferenceId: string;
+}
+
+/**
+ * Runs `insert` with newly drawn identifiers, drawing again when the store reports one already taken. A channel
+ * meeting keeps its channel's thread and message.
+ */
+async function withFreshIdentifiers<T>(
+  channel: { threadId: string; messageId: string } | null,
+  insert: (ids: Identifiers) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const ids = { threadId: newThreadId(), joinMeetingId: newJoinMeetingId(), conferenceId: newConferenceId() };
+    const ids = {
+      threadId: channel?.threadId ?? newThreadId(),
+      messageId: channel?.messageId ?? '0',
+      joinMeetingId: newJoinMeetingId(),
+      conferenceId: newConferenceId(),
+      videoTeleconferenceId: newVideoTeleconferenceId(),
+    };
     try {
       return await insert(ids);
     } catch (err) {
       if (!(err instanceof IdentifierTaken) || attempt >= maxIdentifierAttempts) throw err;
     }
   }
+}
+
+const channelThread = /^19:[A-Za-z0-9_.\-=+/]{1,200}@thread\.(tacv2|skype|v2)$/;
+
+/**
+ * Beta: `chatInfo.threadId` of a channel makes a channel meeting, posted as a new message of that channel
+ * (spec §2.3 example 2). The thread may arrive percent-encoded, as in the docs' example.
+ */
+function channelOf(
+  chat: { threadId?: string | null } | null | undefined,
+  nowMs: number,
+): { threadId: string; messageId: string } | null {
+  if (!chat?.threadId) return null;
+  const threadId = fullyDecoded(chat.threadId);
+  if (!channelThread.test(threadId)) {
+    throw badRequest(
+      `chatInfo.threadId '${truncate(chat.threadId)}' is not a channel thread id such as 19:…@thread.tacv2.`,
+    );
+  }
+  return { threadId, messageId: newChannelMessageId(nowMs) };
 }
 
 /**
@@ -203,25 +345,17 @@ function scheduleFrom(
   return { start: from, end: to };
 }
 
+/** What was sent, else the default; a partial complex value keeps the default's other fields (lobbyBypassSettings). */
 function settingsFrom(body: Partial<MeetingSettings>): MeetingSettings {
   const out: Record<string, unknown> = {};
   for (const [name, property] of Object.entries(meetingSettings)) {
-    const sent = body[name as keyof MeetingSettings];
-    out[name] = sent === undefined ? property.default : sent;
-  }
-  // A partial lobbyBypassSettings keeps the defaults of the fields it leaves out.
-  if (body.lobbyBypassSettings) {
-    out.lobbyBypassSettings = {
-      ...meetingSettings.lobbyBypassSettings.default,
-      ...withoutODataType(body.lobbyBypassSettings),
-    };
+    const sent: unknown = body[name as keyof MeetingSettings];
+    if (sent === undefined) out[name] = property.default;
+    else
+      out[name] =
+        property.merge && isObject(sent) && isObject(property.default) ? merged(property.default, sent) : sent;
   }
   return out as MeetingSettings;
-}
-
-function withoutODataType<T extends { '@odata.type'?: string }>(value: T): Omit<T, '@odata.type'> {
-  const { '@odata.type': _, ...rest } = value;
-  return rest;
 }
 
 /** Attendees are kept as sent, with role and upn made explicit; each must name someone. */

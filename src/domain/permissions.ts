@@ -1,45 +1,74 @@
-import { forbidden } from './errors.js';
+import { forbidden, GraphError } from './errors.js';
 import type { Principal } from './principal.js';
 
-export type Operation = 'onlineMeeting.create' | 'onlineMeeting.createOrGet' | 'onlineMeeting.get';
+export type Operation =
+  | 'onlineMeeting.create'
+  | 'onlineMeeting.createOrGet'
+  | 'onlineMeeting.get'
+  | 'onlineMeeting.list'
+  | 'onlineMeeting.update'
+  | 'onlineMeeting.delete'
+  | 'onlineMeeting.getByVideoTeleconferenceId';
 
-interface Grant {
-  /** Delegated scopes (`scp`), any one of which allows the operation. */
+export interface Grant {
+  /** Delegated scopes (`scp`), any one of which allows the operation; empty: delegated tokens are refused. */
   delegated: readonly string[];
-  /** Application roles (`roles`), any one of which allows the operation. */
+  /** Application roles (`roles`), any one of which allows the operation; empty: app tokens are refused. */
   application: readonly string[];
+  /** Application tokens also need an application access policy that covers the app for the target user. */
+  applicationAccessPolicy: boolean;
 }
 
+const read = {
+  delegated: ['OnlineMeetings.Read', 'OnlineMeetings.ReadWrite'],
+  application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'],
+  applicationAccessPolicy: true,
+} as const;
+
+const readWrite = {
+  delegated: ['OnlineMeetings.ReadWrite'],
+  application: ['OnlineMeetings.ReadWrite.All'],
+  applicationAccessPolicy: true,
+} as const;
+
 /**
- * Graph's permission tables for onlineMeeting, one row per operation, least privileged first.
- * Sources: the Permissions sections of the Create, createOrGet and Get pages (spec §2.2).
+ * Graph's permission tables for onlineMeeting, one row per operation, least privileged first (spec §2.2:
+ * the Permissions sections of the create, createOrGet, get, update and delete pages). ReadWrite includes
+ * Read. The VideoTeleconferenceId lookup under /communications takes application permissions only, and the
+ * application access policy does not apply to it.
  */
 export const permissionTable: Readonly<Record<Operation, Grant>> = {
-  'onlineMeeting.create': {
-    delegated: ['OnlineMeetings.ReadWrite'],
-    application: ['OnlineMeetings.ReadWrite.All'],
-  },
-  'onlineMeeting.createOrGet': {
-    delegated: ['OnlineMeetings.ReadWrite'],
-    application: ['OnlineMeetings.ReadWrite.All'],
-  },
-  'onlineMeeting.get': {
-    delegated: ['OnlineMeetings.Read', 'OnlineMeetings.ReadWrite'],
+  'onlineMeeting.create': readWrite,
+  'onlineMeeting.createOrGet': readWrite,
+  'onlineMeeting.get': read,
+  'onlineMeeting.list': read,
+  'onlineMeeting.update': readWrite,
+  'onlineMeeting.delete': readWrite,
+  'onlineMeeting.getByVideoTeleconferenceId': {
+    delegated: [],
     application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'],
+    applicationAccessPolicy: false,
   },
 };
 
 /** Throws 403 unless the token carries a scope or role that the operation accepts. */
-export function authorize(principal: Principal, operation: Operation): void {
+export function authorize(principal: Principal, operation: Operation): Grant {
   const grant = permissionTable[operation];
-  if (principal.kind === 'delegated') {
-    if (grant.delegated.some((s) => principal.scopes.has(s))) return;
+  const [accepted, held, kind] =
+    principal.kind === 'delegated'
+      ? [grant.delegated, principal.scopes, 'scope']
+      : [grant.application, principal.roles, 'role'];
+  if (accepted.length === 0) {
     throw forbidden(
-      `Missing scope permissions on the request. API requires one of '${grant.delegated.join(', ')}'. Scopes on the request '${[...principal.scopes].join(', ')}'`,
+      `This operation does not support ${principal.kind} permissions. Use a token with ${principal.kind === 'delegated' ? 'application' : 'delegated'} permissions.`,
     );
   }
-  if (grant.application.some((r) => principal.roles.has(r))) return;
+  if (accepted.some((p) => held.has(p))) return grant;
   throw forbidden(
-    `Missing role permissions on the request. API requires one of '${grant.application.join(', ')}'. Roles on the request '${[...principal.roles].join(', ')}'`,
+    `Missing ${kind} permissions on the request. API requires one of '${accepted.join(', ')}'. ${kind === 'scope' ? 'Scopes' : 'Roles'} on the request '${[...held].join(', ')}'`,
   );
 }
+
+/** What the real service answers when no policy lets the app act for the user (msgraph-sdk-dotnet#2350). */
+export const noApplicationAccessPolicy = () =>
+  new GraphError(403, 'General', 'No application access policy found for this app.');

@@ -14,6 +14,7 @@ export interface DelegatedPrincipal {
 export interface ApplicationPrincipal {
   kind: 'application';
   tenantId: string;
+  /** lower-case, as stored in policies */
   appId: string;
   roles: ReadonlySet<string>;
 }

@@ -1,5 +1,6 @@
 import { type Static, type TSchema, Type } from 'typebox';
 import {
+  type ApiVersion,
   complexType,
   dateTimeOffset,
   graphEnum,
@@ -11,18 +12,18 @@ import {
 } from './types.js';
 
 /**
- * microsoft.graph.onlineMeeting (v1.0) and the complex types it uses. Source: the v1.0 CSDL closure in
- * shared/spec and spec §1. One table below says, per property, whether a client may set it on create,
- * whether createOrGet takes it as a parameter, and the value a new meeting gets when it is not sent.
+ * microsoft.graph.onlineMeeting and the complex types it uses, for v1.0 and beta. Sources: the v1.0 CSDL
+ * closure in shared/spec and spec §1. One table below says, per settable property, the value a new meeting
+ * gets, whether PATCH may change it, and whether it exists in beta only; the request and response schemas
+ * of both versions are derived from it.
  */
 
-export const onlineMeetingRole = graphEnum('onlineMeetingRole', [
-  'attendee',
-  'presenter',
-  'unknownFutureValue',
-  'producer',
-  'coorganizer',
-]);
+// v1.0 lists producer after unknownFutureValue (evolvable); beta has it before (spec §1.4).
+export const onlineMeetingRole = graphEnum(
+  'onlineMeetingRole',
+  ['attendee', 'presenter', 'unknownFutureValue', 'producer', 'coorganizer'],
+  ['attendee', 'presenter', 'producer', 'unknownFutureValue', 'coorganizer'],
+);
 export const onlineMeetingPresenters = graphEnum('onlineMeetingPresenters', [
   'everyone',
   'organization',
@@ -55,6 +56,7 @@ export const allowedLobbyAdmitterRoles = graphEnum('allowedLobbyAdmitterRoles', 
   'organizerAndCoOrganizers',
   'unknownFutureValue',
 ]);
+export const meetingCapabilities = graphEnum('meetingCapabilities', ['questionAndAnswer', 'unknownFutureValue']);
 export const broadcastMeetingAudience = graphEnum('broadcastMeetingAudience', [
   'roleIsAttendee',
   'organization',
@@ -141,54 +143,98 @@ export const chatInfo = complexType('chatInfo', {
   replyChainMessageId: nullableString(),
 });
 
-/** `default` is what a new meeting gets when the client leaves the property out. */
-const writable = <S extends TSchema>(schema: S, defaultValue: Static<S> = null as Static<S>) => ({
+interface WritableOptions<S extends TSchema> {
+  /** What a new meeting gets when the client leaves the property out. */
+  default?: Static<S>;
+  /** Listed in the update table (spec §1.1, PATCH column). */
+  patch: boolean;
+  /** A complex value: a partial object merges into the current (or default) one instead of replacing it. */
+  merge?: boolean;
+  /** Exists in beta only; v1.0 answers it as a property the type does not have. */
+  betaOnly?: boolean;
+}
+
+const writable = <S extends TSchema>(schema: S, o: WritableOptions<S>) => ({
   schema,
-  default: defaultValue,
+  default: (o.default ?? null) as Static<S>,
+  patch: o.patch,
+  merge: o.merge ?? false,
+  betaOnly: o.betaOnly ?? false,
 });
 
+const nullableArrayOf = <S extends TSchema>(items: S) =>
+  Type.Unsafe<Static<S>[] | null>({ type: ['array', 'null'], items, maxItems: 10 });
+
 /**
- * The v1.0 properties a client sets when creating a meeting (the Create column of spec §1.1), with the values
- * the real service returns when they are not sent. startDateTime, endDateTime, participants and
- * joinMeetingIdSettings have rules of their own and are handled by the domain.
+ * The properties a client sets when creating a meeting (the Create column of spec §1.1), with the values the
+ * real service returns when they are not sent, and which of them PATCH may change. startDateTime,
+ * endDateTime, participants and joinMeetingIdSettings have rules of their own and are handled by the domain.
  */
 export const meetingSettings = {
-  subject: writable(nullableString()),
-  allowAttendeeToEnableCamera: writable(nullableBoolean(), true),
-  allowAttendeeToEnableMic: writable(nullableBoolean(), true),
-  allowBreakoutRooms: writable(nullableBoolean(), true),
-  allowCopyingAndSharingMeetingContent: writable(nullableBoolean(), true),
-  allowedLobbyAdmitters: writable(allowedLobbyAdmitterRoles.request, 'organizerAndCoOrganizersAndPresenters'),
-  allowedPresenters: writable(onlineMeetingPresenters.request, 'everyone'),
-  allowLiveShare: writable(meetingLiveShareOptions.request, 'enabled'),
-  allowMeetingChat: writable(meetingChatMode.request, 'enabled'),
-  allowParticipantsToChangeName: writable(nullableBoolean(), false),
-  allowPowerPointSharing: writable(nullableBoolean(), true),
-  allowRecording: writable(nullableBoolean(), true),
-  allowTeamworkReactions: writable(nullableBoolean(), true),
-  allowTranscription: writable(nullableBoolean(), true),
-  allowWhiteboard: writable(nullableBoolean(), true),
-  chatRestrictions: writable(chatRestrictions),
-  isEndToEndEncryptionEnabled: writable(nullableBoolean(), false),
-  isEntryExitAnnounced: writable(nullableBoolean(), true),
-  lobbyBypassSettings: writable(lobbyBypassSettings, { scope: 'organization', isDialInBypassEnabled: false }),
-  meetingSpokenLanguageTag: writable(nullableString()),
-  meetingTemplateId: writable(nullableString()),
-  recordAutomatically: writable(nullableBoolean(), false),
-  sensitivityLabelAssignment: writable(sensitivityLabelAssignment),
-  shareMeetingChatHistoryDefault: writable(meetingChatHistoryDefaultMode.request),
-  watermarkProtection: writable(watermarkProtectionValues),
-  // Live events: deprecated, still in the v1.0 schema.
-  isBroadcast: writable(nullableBoolean(), false),
-  broadcastSettings: writable(broadcastMeetingSettings),
+  subject: writable(nullableString(), { patch: true }),
+  allowAttendeeToEnableCamera: writable(nullableBoolean(), { default: true, patch: true }),
+  allowAttendeeToEnableMic: writable(nullableBoolean(), { default: true, patch: true }),
+  allowBreakoutRooms: writable(nullableBoolean(), { default: true, patch: true }),
+  allowCopyingAndSharingMeetingContent: writable(nullableBoolean(), { default: true, patch: true }),
+  allowedLobbyAdmitters: writable(allowedLobbyAdmitterRoles.request, {
+    default: 'organizerAndCoOrganizersAndPresenters',
+    patch: true,
+  }),
+  allowedPresenters: writable(onlineMeetingPresenters.request, { default: 'everyone', patch: true }),
+  allowLiveShare: writable(meetingLiveShareOptions.request, { default: 'enabled', patch: true }),
+  allowMeetingChat: writable(meetingChatMode.request, { default: 'enabled', patch: true }),
+  allowParticipantsToChangeName: writable(nullableBoolean(), { default: false, patch: false }),
+  allowPowerPointSharing: writable(nullableBoolean(), { default: true, patch: true }),
+  allowRecording: writable(nullableBoolean(), { default: true, patch: true }),
+  allowTeamworkReactions: writable(nullableBoolean(), { default: true, patch: true }),
+  allowTranscription: writable(nullableBoolean(), { default: true, patch: true }),
+  allowWhiteboard: writable(nullableBoolean(), { default: true, patch: true }),
+  chatRestrictions: writable(chatRestrictions, { patch: false, merge: true }),
+  isEndToEndEncryptionEnabled: writable(nullableBoolean(), { default: false, patch: true }),
+  isEntryExitAnnounced: writable(nullableBoolean(), { default: true, patch: true }),
+  lobbyBypassSettings: writable(lobbyBypassSettings, {
+    default: { scope: 'organization', isDialInBypassEnabled: false },
+    patch: true,
+    merge: true,
+  }),
+  meetingSpokenLanguageTag: writable(nullableString({ maxLength: 35 }), { patch: true }),
+  meetingTemplateId: writable(nullableString(), { patch: false }),
+  recordAutomatically: writable(nullableBoolean(), { default: false, patch: true }),
+  sensitivityLabelAssignment: writable(sensitivityLabelAssignment, { patch: true, merge: true }),
+  shareMeetingChatHistoryDefault: writable(meetingChatHistoryDefaultMode.request, { patch: false }),
+  watermarkProtection: writable(watermarkProtectionValues, { patch: true, merge: true }),
+  // Live events: deprecated, still in both schemas.
+  isBroadcast: writable(nullableBoolean(), { default: false, patch: false }),
+  broadcastSettings: writable(broadcastMeetingSettings, { patch: true, merge: true }),
+  // Beta only. Only `attendee` may be anonymized, and once added it cannot be taken away (spec §1.2).
+  anonymizeIdentityForRoles: writable(
+    Type.Unsafe<'attendee'[] | null>({
+      type: ['array', 'null'],
+      items: { type: 'string', enum: ['attendee'] },
+      maxItems: 1,
+    }),
+    { default: [], patch: true, betaOnly: true },
+  ),
+  capabilities: writable(nullableArrayOf(meetingCapabilities.request), { default: [], patch: false, betaOnly: true }),
 } as const;
 
 export type MeetingSettingName = keyof typeof meetingSettings;
 export type MeetingSettings = { [K in MeetingSettingName]: Static<(typeof meetingSettings)[K]['schema']> };
 
-const settingSchemas = Object.fromEntries(
-  Object.entries(meetingSettings).map(([name, p]) => [name, Type.Optional(p.schema)]),
-) as { [K in MeetingSettingName]: ReturnType<typeof Type.Optional<(typeof meetingSettings)[K]['schema']>> };
+/** The settings a version has. */
+export const settingNames = (version: ApiVersion): readonly MeetingSettingName[] => namesByVersion[version];
+
+// Computed once per version: every answer renders them.
+const namesByVersion = perVersion((version) =>
+  (Object.keys(meetingSettings) as MeetingSettingName[]).filter(
+    (n) => version === 'beta' || !meetingSettings[n].betaOnly,
+  ),
+);
+
+const settingSchemas = (version: ApiVersion) =>
+  Object.fromEntries(settingNames(version).map((n) => [n, Type.Optional(meetingSettings[n].schema)])) as {
+    [K in MeetingSettingName]: ReturnType<typeof Type.Optional<(typeof meetingSettings)[K]['schema']>>;
+  };
 
 const scheduling = {
   startDateTime: Type.Optional(dateTimeOffset()),
@@ -198,38 +244,54 @@ const scheduling = {
 
 const onlineMeetingTitle = graphType('onlineMeeting');
 
-/** Body of POST …/onlineMeetings. */
-export const createOnlineMeetingBody = Type.Object(
-  {
-    ...settingSchemas,
-    ...scheduling,
-    joinMeetingIdSettings: Type.Optional(joinMeetingIdSettingsRequest),
-    '@odata.type': odataType,
-  },
-  { additionalProperties: false, title: onlineMeetingTitle },
+/** Built once per version; a function of the version, so that the two cannot drift apart. */
+function perVersion<T>(build: (version: ApiVersion) => T): Record<ApiVersion, T> {
+  return { 'v1.0': build('v1.0'), beta: build('beta') };
+}
+
+/**
+ * Body of POST …/onlineMeetings. In beta, chatInfo.threadId makes a channel meeting (seed 000 example 2);
+ * in v1.0 chatInfo is the server's.
+ */
+export const createOnlineMeetingBody = perVersion((version) =>
+  Type.Object(
+    {
+      ...settingSchemas(version),
+      ...scheduling,
+      joinMeetingIdSettings: Type.Optional(joinMeetingIdSettingsRequest),
+      ...(version === 'beta' ? { chatInfo: Type.Optional(chatInfo) } : {}),
+      '@odata.type': odataType,
+    },
+    { additionalProperties: false, title: onlineMeetingTitle },
+  ),
 );
-export type CreateOnlineMeetingBody = Static<typeof createOnlineMeetingBody>;
+export type CreateOnlineMeetingBody = Static<(typeof createOnlineMeetingBody)['v1.0']> & {
+  chatInfo?: Static<typeof chatInfo>;
+};
 
 /** Graph documents no length limit; graphmeet keeps externalId short enough for a B-tree unique index. */
 export const maxExternalIdLength = 512;
 
 /**
  * Body of POST …/onlineMeetings/createOrGet. Its parameters are externalId, startDateTime, endDateTime,
- * subject, participants and chatInfo. Like the real service it also takes the other settable onlineMeeting
- * properties and ignores them (msgraph-sdk-dotnet#1121): a client must PATCH them afterwards.
+ * subject, participants and chatInfo (the v1.0 docs: "currently chatInfo is only supported in beta"). Like
+ * the real service it also takes the other settable onlineMeeting properties and ignores them
+ * (msgraph-sdk-dotnet#1121): a client must PATCH them afterwards.
  */
-export const createOrGetOnlineMeetingBody = Type.Object(
-  {
-    ...settingSchemas,
-    ...scheduling,
-    joinMeetingIdSettings: Type.Optional(joinMeetingIdSettingsRequest),
-    externalId: Type.String({ minLength: 1, maxLength: maxExternalIdLength }),
-    chatInfo: Type.Optional(chatInfo),
-    '@odata.type': odataType,
-  },
-  { additionalProperties: false, title: onlineMeetingTitle },
+export const createOrGetOnlineMeetingBody = perVersion((version) =>
+  Type.Object(
+    {
+      ...settingSchemas(version),
+      ...scheduling,
+      joinMeetingIdSettings: Type.Optional(joinMeetingIdSettingsRequest),
+      externalId: Type.String({ minLength: 1, maxLength: maxExternalIdLength }),
+      chatInfo: Type.Optional(chatInfo),
+      '@odata.type': odataType,
+    },
+    { additionalProperties: false, title: onlineMeetingTitle },
+  ),
 );
-export type CreateOrGetOnlineMeetingBody = Static<typeof createOrGetOnlineMeetingBody>;
+export type CreateOrGetOnlineMeetingBody = Static<(typeof createOrGetOnlineMeetingBody)['beta']>;
 
 /**
  * Properties of onlineMeeting the server fills in. Sending one is a client error, answered with a message
@@ -248,7 +310,7 @@ export const readOnlyProperties: Readonly<Record<string, Readonly<Record<string,
     meetingOptionsWebUrl: 'It is generated by the server.',
     meetingType: 'It is set by the server.',
     cloudVideoInteropInfo: 'It is assigned by the server.',
-    chatInfo: 'The chat thread is created by the server.',
+    chatInfo: 'The chat thread is created by the server (a channel meeting can be created in beta only).',
     externalId: 'Use createOrGet (POST …/onlineMeetings/createOrGet) to create a meeting with an externalId.',
     attendeeReport: 'It is produced by the service after a live event.',
   },
@@ -257,6 +319,43 @@ export const readOnlyProperties: Readonly<Record<string, Readonly<Record<string,
     passcode: 'A passcode is generated when isPasscodeRequired is true; a custom passcode is not supported.',
   },
 };
+
+/** Names an update may carry but the update table does not allow (spec §2.7): answered with InvalidArgument. */
+export const notUpdatable = (version: ApiVersion): ReadonlySet<string> => notUpdatableByVersion[version];
+
+const notUpdatableByVersion = perVersion(
+  (version): ReadonlySet<string> =>
+    new Set([
+      ...settingNames(version).filter((n) => !meetingSettings[n].patch),
+      ...Object.keys(readOnlyProperties[onlineMeetingTitle] as object),
+      'joinMeetingIdSettings',
+      ...(version === 'beta' ? ['joinUrl'] : []),
+    ]),
+);
+
+/**
+ * Body of PATCH …/onlineMeetings/{id}. Every onlineMeeting property of the version is known here, so that a
+ * property which exists but may not change gets Graph's InvalidArgument rather than "does not exist";
+ * the domain decides which of them a request may carry.
+ */
+export const updateOnlineMeetingBody = perVersion((version) =>
+  Type.Object(
+    {
+      ...settingSchemas(version),
+      startDateTime: Type.Optional(dateTimeOffset()),
+      endDateTime: Type.Optional(dateTimeOffset()),
+      participants: Type.Optional(meetingParticipants),
+      ...Object.fromEntries(
+        [...notUpdatable(version)]
+          .filter((n) => !(n in meetingSettings))
+          .map((n) => [n, Type.Optional(Type.Unknown())]),
+      ),
+      '@odata.type': odataType,
+    },
+    { additionalProperties: false, title: onlineMeetingTitle },
+  ),
+);
+export type UpdateOnlineMeetingBody = Static<(typeof updateOnlineMeetingBody)['beta']> & Record<string, unknown>;
 
 // ---- the response --------------------------------------------------------------------------------------
 
@@ -276,51 +375,64 @@ const responseParticipant = complexType('meetingParticipantInfo', {
   upn: nullableString(),
 });
 
-const responseSettings = Object.fromEntries(Object.entries(meetingSettings).map(([name, p]) => [name, p.schema])) as {
-  [K in MeetingSettingName]: (typeof meetingSettings)[K]['schema'];
-};
+/** Every property is optional so that the same schema serializes a `$select`ed subset. */
+const responseProperties = (version: ApiVersion) => ({
+  '@odata.context': Type.String(),
+  id: Type.String(),
+  creationDateTime: Type.String(),
+  startDateTime: Type.String(),
+  endDateTime: Type.String(),
+  expiryDateTime: Type.String(),
+  joinWebUrl: Type.String(),
+  ...(version === 'beta' ? { joinUrl: Type.String() } : {}),
+  meetingOptionsWebUrl: Type.String(),
+  externalId: nullableString(),
+  videoTeleconferenceId: nullableString(),
+  meetingType: nullableString(),
+  ...Object.fromEntries(settingNames(version).map((n) => [n, meetingSettings[n].schema])),
+  participants: Type.Object({
+    organizer: responseParticipant,
+    attendees: Type.Array(responseParticipant),
+    ...(version === 'beta'
+      ? { producers: Type.Array(responseParticipant), contributors: Type.Array(responseParticipant) }
+      : {}),
+  }),
+  joinMeetingIdSettings: Type.Object({
+    isPasscodeRequired: Type.Boolean(),
+    joinMeetingId: Type.String(),
+    passcode: nullableString(),
+  }),
+  audioConferencing: Type.Object({
+    conferenceId: Type.String(),
+    tollNumber: nullableString(),
+    tollFreeNumber: nullableString(),
+    tollNumbers: Type.Array(Type.String()),
+    tollFreeNumbers: Type.Array(Type.String()),
+    dialinUrl: Type.String(),
+  }),
+  chatInfo: Type.Object({
+    threadId: Type.String(),
+    messageId: Type.String(),
+    replyChainMessageId: nullableString(),
+  }),
+  joinInformation: Type.Object({ content: Type.String(), contentType: Type.String() }),
+  cloudVideoInteropInfo: Type.Null(),
+});
 
-/** What GET, create and createOrGet return: every v1.0 property, unset ones as explicit nulls. */
-export const onlineMeetingResponse = Type.Object(
-  {
-    '@odata.context': Type.String(),
-    id: Type.String(),
-    creationDateTime: Type.String(),
-    startDateTime: Type.String(),
-    endDateTime: Type.String(),
-    expiryDateTime: Type.String(),
-    joinWebUrl: Type.String(),
-    meetingOptionsWebUrl: Type.String(),
-    externalId: nullableString(),
-    videoTeleconferenceId: nullableString(),
-    meetingType: nullableString(),
-    ...responseSettings,
-    participants: Type.Object({
-      organizer: responseParticipant,
-      attendees: Type.Array(responseParticipant),
-    }),
-    joinMeetingIdSettings: Type.Object({
-      isPasscodeRequired: Type.Boolean(),
-      joinMeetingId: Type.String(),
-      passcode: nullableString(),
-    }),
-    audioConferencing: Type.Object({
-      conferenceId: Type.String(),
-      tollNumber: nullableString(),
-      tollFreeNumber: nullableString(),
-      tollNumbers: Type.Array(Type.String()),
-      tollFreeNumbers: Type.Array(Type.String()),
-      dialinUrl: Type.String(),
-    }),
-    chatInfo: Type.Object({
-      threadId: Type.String(),
-      messageId: Type.String(),
-      replyChainMessageId: nullableString(),
-    }),
-    joinInformation: Type.Object({ content: Type.String(), contentType: Type.String() }),
-    cloudVideoInteropInfo: Type.Null(),
-  },
-  { additionalProperties: false },
+/** The properties a `$select` may name, per version (everything but the annotation). */
+export const selectableProperties = perVersion(
+  (version) => Object.keys(responseProperties(version)).filter((n) => n !== '@odata.context') as string[],
 );
-export type OnlineMeeting = Static<typeof onlineMeetingResponse>;
+
+/** What GET, create, createOrGet and PATCH return: every property, unset ones as explicit nulls. */
+export const onlineMeetingResponse = perVersion((version) =>
+  Type.Partial(Type.Object(responseProperties(version)), { additionalProperties: false }),
+);
+
+/** A filtered GET's answer: the OData collection of the matching meetings (one at most). */
+export const onlineMeetingCollectionResponse = perVersion((version) =>
+  Type.Object({ '@odata.context': Type.String(), value: Type.Array(onlineMeetingResponse[version]) }),
+);
+
+export type OnlineMeeting = Static<ReturnType<typeof Type.Object<ReturnType<typeof responseProperties>>>>;
 export type MeetingParticipantInfo = NonNullable<Static<typeof meetingParticipantInfo>>;

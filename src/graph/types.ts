@@ -22,17 +22,28 @@ export const dateTimeOffset = () =>
 
 export const odataType = Type.Optional(Type.String({ pattern: '^#?microsoft\\.graph\\.[A-Za-z]+$' }));
 
+/** The two Graph versions graphmeet serves; one schema table describes both. */
+export type ApiVersion = 'v1.0' | 'beta';
+export const apiVersions: readonly ApiVersion[] = ['v1.0', 'beta'];
+
 /**
  * An enum of Graph. Members listed after `unknownFutureValue` are "evolvable": Graph only returns them to
- * clients that send `Prefer: include-unknown-enum-members`. Clients may not send `unknownFutureValue` itself.
+ * clients that send `Prefer: include-unknown-enum-members`. A version may order the members differently
+ * (beta's onlineMeetingRole has `producer` before `unknownFutureValue`), which changes what is evolvable
+ * there. Clients may not send `unknownFutureValue` itself.
  */
-export function graphEnum<const M extends readonly string[]>(name: string, members: M) {
+export function graphEnum<const M extends readonly string[]>(
+  name: string,
+  members: M,
+  betaOrder: readonly M[number][] = members,
+) {
   type Member = M[number];
   const settable = members.filter((m) => m !== 'unknownFutureValue');
+  const after = (order: readonly Member[]) => order.slice(order.indexOf('unknownFutureValue') + 1);
   return {
     name: graphType(name),
     members,
-    evolvable: members.slice(members.indexOf('unknownFutureValue') + 1) as readonly Member[],
+    evolvable: { 'v1.0': after(members), beta: after(betaOrder) } as Record<ApiVersion, readonly Member[]>,
     request: Type.Unsafe<Exclude<Member, 'unknownFutureValue'> | null>({
       title: graphType(name),
       type: ['string', 'null'],

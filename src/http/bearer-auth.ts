@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { invalidToken } from '../domain/errors.js';
 import type { Principal } from '../domain/principal.js';
-import type { SigningKey } from '../identity/signing-key.js';
-import { type VerifiedToken, verifyAccessToken } from '../identity/tokens.js';
+import type { TokenVerifier, VerifiedToken } from '../identity/token-verifier.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -18,7 +17,7 @@ const maxTokenLength = 16_384;
  * Verified tokens are remembered until they expire: RSA verification would otherwise cost more than the rest
  * of a request.
  */
-export function registerBearerAuth(app: FastifyInstance, key: SigningKey, issuerBase: string): void {
+export function registerBearerAuth(app: FastifyInstance, verifier: TokenVerifier): void {
   const cache = new Map<string, VerifiedToken>();
   const cacheLimit = 10_000;
   app.decorateRequest('principal', null as never);
@@ -36,7 +35,7 @@ export function registerBearerAuth(app: FastifyInstance, key: SigningKey, issuer
       verified = undefined;
     }
     if (!verified) {
-      verified = await verifyAccessToken(token, key, issuerBase);
+      verified = await verifier.verify(token);
       if (cache.size >= cacheLimit) cache.clear();
       cache.set(token, verified);
     }

@@ -85,6 +85,8 @@ function validationError(errors: AjvError[], context: string): GraphError {
   const where = first.instancePath.replace(/^\//, '').replace(/~1/g, '/').replace(/~0/g, '~');
   const at = (name: string) => (where ? `${where}/${name}` : name);
   const p = first.params;
+  // Values of secret-like properties are never repeated, not even to the client that sent them.
+  const data = /secret|password/i.test(where) ? '(hidden)' : first.data;
   if (context !== 'body')
     return new GraphError(400, 'BadRequest', `Invalid ${context}: ${where || 'value'} is not valid.`);
   switch (first.keyword) {
@@ -100,25 +102,24 @@ function validationError(errors: AjvError[], context: string): GraphError {
     case 'required':
       return badRequest(`The parameter '${at(String(p.missingProperty))}' is required.`);
     case 'type': {
-      if (!where && (first.data === null || first.data === undefined))
-        return badRequest('Request payload cannot be null.');
+      if (!where && (data === null || data === undefined)) return badRequest('Request payload cannot be null.');
       if (!where) return badRequest('The request body must be a JSON object.');
       const expected = String(p.type)
         .split(',')
         .map((t) => jsonTypeNames[t] ?? t)
         .join(' or ');
-      return badRequest(`The value of '${where}' must be ${expected}; got ${describe(first.data)}.`);
+      return badRequest(`The value of '${where}' must be ${expected}; got ${describe(data)}.`);
     }
     case 'enum': {
       const allowed = (p.allowedValues as unknown[]).filter((v) => v !== null).join(', ');
       const typeName = first.parentSchema?.title;
       return badRequest(
-        `The value ${describe(first.data)} is not valid for '${where}'${typeName ? ` (${typeName})` : ''}. Valid values: ${allowed}.`,
+        `The value ${describe(data)} is not valid for '${where}'${typeName ? ` (${typeName})` : ''}. Valid values: ${allowed}.`,
       );
     }
     case 'format':
       return badRequest(
-        `The value ${describe(first.data)} of '${where}' is not a valid DateTimeOffset. Use ISO 8601 with an offset, e.g. 2026-05-04T09:00:00Z or 2026-05-04T11:00:00+02:00.`,
+        `The value ${describe(data)} of '${where}' is not a valid DateTimeOffset. Use ISO 8601 with an offset, e.g. 2026-05-04T09:00:00Z or 2026-05-04T11:00:00+02:00.`,
       );
     case 'minLength':
       return badRequest(`The value of '${where}' must not be empty.`);
@@ -127,7 +128,7 @@ function validationError(errors: AjvError[], context: string): GraphError {
     case 'maxItems':
       return badRequest(`'${where}' has too many entries: at most ${p.limit} are accepted.`);
     case 'pattern':
-      return badRequest(`The value ${describe(first.data)} of '${where}' is not valid.`);
+      return badRequest(`The value ${describe(data)} of '${where}' is not valid.`);
     default:
       return badRequest(`The value of '${where || 'the request body'}' is not valid.`);
   }

@@ -1,7 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { invalidToken } from '../domain/errors.js';
-import { isGuid, type Principal } from '../domain/principal.js';
+import { SignJWT } from 'jose';
 import type { SigningKey } from './signing-key.js';
 
 /** Audiences Graph accepts: its resource URI and its application id. */
@@ -30,7 +28,7 @@ export interface DelegatedTokenRequest {
 export interface ApplicationTokenRequest {
   tenantId: string;
   appId: string;
-  roles: string[];
+  roles: string[] | undefined;
   lifetimeSeconds: number;
 }
 
@@ -72,96 +70,21 @@ export function mintDelegatedToken(req: DelegatedTokenRequest, key: SigningKey, 
   );
 }
 
+/** `roles: undefined` leaves the claim out, as Entra does for an app that was granted no application permission. */
 export function mintApplicationToken(req: ApplicationTokenRequest, key: SigningKey, issuerBase: string) {
   const spId = servicePrincipalId(req.tenantId, req.appId);
   return sign(
-    { tid: req.tenantId, oid: spId, sub: spId, roles: req.roles, appid: req.appId, azp: req.appId, idtyp: 'app' },
+    {
+      tid: req.tenantId,
+      oid: spId,
+      sub: spId,
+      ...(req.roles ? { roles: req.roles } : {}),
+      appid: req.appId,
+      azp: req.appId,
+      idtyp: 'app',
+    },
     key,
     issuerFor(issuerBase, req.tenantId),
     req.lifetimeSeconds,
   );
-}
-
-/** Microsoft.IdentityModel's default clock skew, which Graph uses. */
-const clockToleranceSeconds = 300;
-
-export interface VerifiedToken {
-  principal: Principal;
-  /** Seconds since the epoch after which verification would fail: exp plus the clock tolerance. */
-  acceptedUntil: number;
-}
-
-/**
- * Verifies signature (RS256 only), issuer, audience, exp and nbf, then reads the caller from the claims.
- * Every failure is a 401 InvalidAuthenticationToken whose message says what was wrong, never the token.
- */
-export async function verifyAccessToken(token: string, key: SigningKey, issuerBase: string): Promise<VerifiedToken> {
-  let payload: Record<string, unknown>;
-  try {
-    ({ payload } = await jwtVerify(token, key.publicKey, {
-      algorithms: ['RS256'],
-      audience: graphAudiences,
-      clockTolerance: clockToleranceSeconds,
-      requiredClaims: ['exp', 'tid', 'iss'],
-    }));
-  } catch (err) {
-    throw invalidToken(describeJoseError(err));
-  }
-  const tid = payload.tid;
-  if (!isGuid(tid)) throw invalidToken('Access token validation failure. The tid claim must be a tenant GUID.');
-  if (payload.iss !== issuerFor(issuerBase, tid))
-    throw invalidToken('Access token validation failure. Invalid issuer.');
-  const tenantId = tid.toLowerCase();
-  const acceptedUntil = (payload.exp as number) + clockToleranceSeconds;
-
-  if (typeof payload.scp === 'string') {
-    const oid = payload.oid;
-    if (!isGuid(oid)) throw invalidToken('Access token validation failure. The oid claim must be a user object id.');
-    const upn = stringClaim(payload.upn) ?? stringClaim(payload.preferred_username);
-    return {
-      acceptedUntil,
-      principal: {
-        kind: 'delegated',
-        tenantId,
-        userId: oid.toLowerCase(),
-        userPrincipalName: upn,
-        displayName: stringClaim(payload.name),
-        appId: stringClaim(payload.appid) ?? stringClaim(payload.azp),
-        scopes: new Set(payload.scp.split(' ').filter(Boolean)),
-      },
-    };
-  }
-  const appId = stringClaim(payload.appid) ?? stringClaim(payload.azp);
-  if (Array.isArray(payload.roles) && appId) {
-    return {
-      acceptedUntil,
-      principal: {
-        kind: 'application',
-        tenantId,
-        appId,
-        roles: new Set(payload.roles.filter((r): r is string => typeof r === 'string')),
-      },
-    };
-  }
-  throw invalidToken(
-    'Access token validation failure. The token has neither delegated scopes (scp) nor application roles.',
-  );
-}
-
-function stringClaim(value: unknown): string | null {
-  return typeof value === 'string' && value.length > 0 ? value : null;
-}
-
-function describeJoseError(err: unknown): string {
-  if (err instanceof joseErrors.JWTExpired) return 'Lifetime validation failed, the token is expired.';
-  if (err instanceof joseErrors.JWTClaimValidationFailed) {
-    if (err.claim === 'nbf') return 'Lifetime validation failed, the token is not yet valid.';
-    if (err.claim === 'aud') return 'Access token validation failure. Invalid audience.';
-    return `Access token validation failure. Invalid or missing '${err.claim}' claim.`;
-  }
-  if (err instanceof joseErrors.JOSEAlgNotAllowed)
-    return 'Access token validation failure. Unsupported signing algorithm.';
-  if (err instanceof joseErrors.JWSSignatureVerificationFailed)
-    return 'Access token validation failure. Invalid signature.';
-  return 'Access token validation failure. The token is not a well-formed JWT.';
 }

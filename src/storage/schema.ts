@@ -2,6 +2,10 @@
 export interface Database {
   online_meetings: OnlineMeetingsTable;
   directory_users: DirectoryUsersTable;
+  tenants: TenantsTable;
+  applications: ApplicationsTable;
+  access_policies: AccessPoliciesTable;
+  access_policy_grants: AccessPolicyGrantsTable;
 }
 
 export interface OnlineMeetingsTable {
@@ -12,6 +16,7 @@ export interface OnlineMeetingsTable {
   thread_id: string;
   join_meeting_id: string;
   conference_id: string;
+  video_teleconference_id: string | null;
   creation_date_time: string;
   start_date_time: string;
   end_date_time: string;
@@ -24,6 +29,45 @@ export interface DirectoryUsersTable {
   user_id: string;
   user_principal_name: string | null;
   display_name: string | null;
+  /** lower(user_principal_name): unique per tenant */
+  upn_key: string | null;
   created_at: string;
   updated_at: string;
+}
+
+export interface TenantsTable {
+  tenant_id: string;
+  display_name: string | null;
+  created_at: string;
+}
+
+export interface ApplicationsTable {
+  tenant_id: string;
+  app_id: string;
+  display_name: string;
+  secret_hash: string | null;
+  /** JSON array of application permissions granted to the app */
+  roles: string;
+  /** JSON array of delegated permissions consented for the app */
+  scopes: string;
+  created_at: string;
+}
+
+export interface AccessPoliciesTable {
+  tenant_id: string;
+  policy_key: string;
+  name: string;
+  description: string | null;
+  /** JSON array of lower-case app ids */
+  app_ids: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AccessPolicyGrantsTable {
+  tenant_id: string;
+  /** a user object id, or 'global' for the tenant-wide grant */
+  target: string;
+  policy_key: string;
+  granted_at: string;
 }

@@ -1,17 +1,27 @@
 import { type Kysely, Migrator, type Selectable } from 'kysely';
 import { migrationProvider } from './migrations/index.js';
 import type { Database, OnlineMeetingsTable } from './schema.js';
-import { type DirectoryUser, IdentifierTaken, type MeetingRecord, type Store } from './store.js';
+import { SqlDirectoryStore } from './sql-directory-store.js';
+import { IdentifierTaken, type MeetingRecord, type Store } from './store.js';
+import { uniqueViolationText } from './unique-violation.js';
 
 /**
  * The one SQL store. Kysely writes the dialect-specific SQL; the queries, the row mapping and the mapping of
  * unique-constraint violations are shared by SQLite and PostgreSQL.
  */
 export class SqlStore implements Store {
+  readonly directory: SqlDirectoryStore;
+
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
-  ) {}
+  ) {
+    this.directory = new SqlDirectoryStore(db);
+  }
+
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => work(new SqlStore(trx, this.dialect)));
+  }
 
   async migrate(): Promise<void> {
     const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
@@ -65,43 +75,37 @@ export class SqlStore implements Store {
     return row && fromRow(row);
   }
 
-  async upsertUser(user: DirectoryUser): Promise<void> {
-    const now = new Date().toISOString();
-    await this.db
-      .insertInto('directory_users')
-      .values({
-        tenant_id: user.tenantId,
-        user_id: user.id,
-        user_principal_name: user.userPrincipalName,
-        display_name: user.displayName,
-        created_at: now,
-        updated_at: now,
-      })
-      .onConflict((oc) =>
-        oc.columns(['tenant_id', 'user_id']).doUpdateSet({
-          user_principal_name: user.userPrincipalName,
-          display_name: user.displayName,
-          updated_at: now,
-        }),
-      )
-      .execute();
+  async findMeeting(
+    tenantId: string,
+    by: { joinMeetingId: string } | { videoTeleconferenceId: string },
+  ): Promise<MeetingRecord | undefined> {
+    const query = this.db.selectFrom('online_meetings').selectAll().where('tenant_id', '=', tenantId);
+    const row = await ('joinMeetingId' in by
+      ? query.where('join_meeting_id', '=', by.joinMeetingId)
+      : query.where('video_teleconference_id', '=', by.videoTeleconferenceId)
+    ).executeTakeFirst();
+    return row && fromRow(row);
   }
 
-  async getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined> {
-    const row = await this.db
-      .selectFrom('directory_users')
-      .select(['tenant_id', 'user_id', 'user_principal_name', 'display_name'])
-      .where('tenant_id', '=', tenantId)
-      .where('user_id', '=', userId)
+  async updateMeeting(meeting: MeetingRecord): Promise<boolean> {
+    const { tenant_id, meeting_id, version, ...changes } = toRow(meeting);
+    const result = await this.db
+      .updateTable('online_meetings')
+      .set({ ...changes, version: version + 1 })
+      .where('tenant_id', '=', tenant_id)
+      .where('meeting_id', '=', meeting_id)
+      .where('version', '=', version)
       .executeTakeFirst();
-    return (
-      row && {
-        tenantId: row.tenant_id,
-        id: row.user_id,
-        userPrincipalName: row.user_principal_name,
-        displayName: row.display_name,
-      }
-    );
+    return result.numUpdatedRows > 0n;
+  }
+
+  async deleteMeeting(tenantId: string, meetingId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom('online_meetings')
+      .where('tenant_id', '=', tenantId)
+      .where('meeting_id', '=', meetingId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
   }
 
   async close(): Promise<void> {
@@ -118,11 +122,12 @@ function toRow(m: MeetingRecord): OnlineMeetingsTable {
     thread_id: m.threadId,
     join_meeting_id: m.joinMeetingId,
     conference_id: m.conferenceId,
+    video_teleconference_id: m.videoTeleconferenceId,
     creation_date_time: m.creationDateTime,
     start_date_time: m.startDateTime,
     end_date_time: m.endDateTime,
     document: JSON.stringify(m.document),
-    version: 1,
+    version: m.version,
   };
 }
 
@@ -135,22 +140,20 @@ function fromRow(r: Selectable<OnlineMeetingsTable>): MeetingRecord {
     threadId: r.thread_id,
     joinMeetingId: r.join_meeting_id,
     conferenceId: r.conference_id,
+    videoTeleconferenceId: r.video_teleconference_id,
     creationDateTime: r.creation_date_time,
     startDateTime: r.start_date_time,
     endDateTime: r.end_date_time,
     document: JSON.parse(r.document),
+    version: r.version,
   };
 }
 
-const generatedIdentifiers = ['join_meeting_id', 'conference_id'];
+// Longest first: 'video_teleconference_id' contains 'conference_id'.
+const generatedIdentifiers = ['video_teleconference_id', 'join_meeting_id', 'conference_id'];
 
-/** SQLite says "UNIQUE constraint failed: online_meetings.join_meeting_id"; PostgreSQL names the index. */
 function uniqueViolation(err: unknown): IdentifierTaken | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  const e = err as { code?: string; message?: string; constraint?: string };
-  const isUnique = e.code === 'SQLITE_CONSTRAINT_UNIQUE' || e.code === '23505';
-  if (!isUnique) return undefined;
-  const where = `${e.constraint ?? ''} ${e.message ?? ''}`;
-  const column = generatedIdentifiers.find((c) => where.includes(c));
+  const where = uniqueViolationText(err);
+  const column = where === undefined ? undefined : generatedIdentifiers.find((c) => where.includes(c));
   return column ? new IdentifierTaken(column) : undefined;
 }

@@ -3,7 +3,7 @@ import type { MeetingParticipantInfo, MeetingSettings } from '../graph/online-me
 /**
  * The storage contract. Domain rules live in the domain; a store only keeps records and enforces the
  * invariants the database can guarantee across processes: one meeting per (tenant, organizer, externalId),
- * and unique joinMeetingId and conferenceId across the server.
+ * unique joinMeetingId and conferenceId across the server, one UPN per tenant, one policy grant per target.
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
@@ -15,19 +15,94 @@ export interface Store {
    */
   insertMeetingUnlessExternalIdExists(meeting: MeetingRecord): Promise<{ meeting: MeetingRecord; created: boolean }>;
   getMeeting(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined>;
+  /** The tenant's meeting with this joinMeetingId or videoTeleconferenceId. */
+  findMeeting(
+    tenantId: string,
+    by: { joinMeetingId: string } | { videoTeleconferenceId: string },
+  ): Promise<MeetingRecord | undefined>;
+  /**
+   * Replaces the meeting if it is still at `meeting.version` (optimistic concurrency: another writer in between
+   * makes this return false and change nothing). The stored version goes up by one.
+   */
+  updateMeeting(meeting: MeetingRecord): Promise<boolean>;
+  /** Removes the meeting; its externalId, joinMeetingId and other numbers are free again. False if none. */
+  deleteMeeting(tenantId: string, meetingId: string): Promise<boolean>;
 
-  /** Adds the user or updates their name and UPN. */
-  upsertUser(user: DirectoryUser): Promise<void>;
-  getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined>;
+  readonly directory: DirectoryStore;
+
+  /** Runs `work` in one transaction: everything it writes lands together or not at all. Not re-entrant. */
+  transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
 
   close(): Promise<void>;
 }
 
-/** A joinMeetingId or conferenceId collided with another meeting's; the caller draws new ones. */
+/**
+ * Tenants, users, applications and application access policies. Every call is scoped by tenant id; nothing
+ * here reads across tenants except listTenants.
+ */
+export interface DirectoryStore {
+  /** Adds the tenant if it is missing; a given display name replaces the stored one. */
+  ensureTenant(tenantId: string, displayName?: string | null): Promise<void>;
+  getTenant(tenantId: string): Promise<TenantRecord | undefined>;
+  listTenants(): Promise<TenantRecord[]>;
+
+  /** Throws DuplicateKey('user') for a taken id and DuplicateKey('userPrincipalName') for a taken UPN. */
+  insertUser(user: DirectoryUser): Promise<void>;
+  /** Replaces the user's UPN and display name, adding the user if missing. Throws DuplicateKey on a taken UPN. */
+  putUser(user: DirectoryUser): Promise<void>;
+  /** Adds the user if missing; an existing user keeps their values and only gets the ones they lack. */
+  addUserIfMissing(user: DirectoryUser): Promise<void>;
+  getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined>;
+  getUserByUpn(tenantId: string, userPrincipalName: string): Promise<DirectoryUser | undefined>;
+  /** The users among the given object ids and UPNs, in one query. */
+  findUsers(tenantId: string, ids: string[], userPrincipalNames: string[]): Promise<DirectoryUser[]>;
+  listUsers(tenantId: string): Promise<DirectoryUser[]>;
+  /** Removes the user; false when there was none. */
+  deleteUser(tenantId: string, userId: string): Promise<boolean>;
+
+  /** Throws DuplicateKey('application') when the app id is registered in the tenant. */
+  insertApplication(app: ApplicationRecord): Promise<void>;
+  putApplication(app: ApplicationRecord): Promise<void>;
+  getApplication(tenantId: string, appId: string): Promise<ApplicationRecord | undefined>;
+  listApplications(tenantId: string): Promise<ApplicationRecord[]>;
+  deleteApplication(tenantId: string, appId: string): Promise<boolean>;
+
+  /** Throws DuplicateKey('policy') when a policy of that name (in any case) exists. */
+  insertPolicy(policy: AccessPolicyRecord): Promise<void>;
+  /** Replaces the policy's app ids and description; false when there is no such policy. */
+  updatePolicy(policy: AccessPolicyRecord): Promise<boolean>;
+  putPolicy(policy: AccessPolicyRecord): Promise<void>;
+  getPolicy(tenantId: string, name: string): Promise<AccessPolicyRecord | undefined>;
+  listPolicies(tenantId: string): Promise<AccessPolicyRecord[]>;
+  deletePolicy(tenantId: string, name: string): Promise<boolean>;
+
+  /** Assigns the policy to the target (a user id or 'global'), replacing the target's previous grant. */
+  putGrant(tenantId: string, target: GrantTarget, policyName: string): Promise<void>;
+  deleteGrant(tenantId: string, target: GrantTarget): Promise<boolean>;
+  deleteGrantsOfPolicy(tenantId: string, policyName: string): Promise<void>;
+  listGrants(tenantId: string): Promise<PolicyGrantRecord[]>;
+  /** The app ids of the policy that applies to the user: their own grant if any, else the tenant-wide one. */
+  effectivePolicy(tenantId: string, userId: string): Promise<{ target: GrantTarget; appIds: string[] } | undefined>;
+}
+
+/** A generated number (joinMeetingId, conferenceId, videoTeleconferenceId) collided; the caller draws new ones. */
 export class IdentifierTaken extends Error {
   constructor(readonly column: string) {
     super(`identifier already in use: ${column}`);
   }
+}
+
+/** A directory record with that key exists already. */
+export class DuplicateKey extends Error {
+  constructor(readonly key: 'user' | 'userPrincipalName' | 'application' | 'policy') {
+    super(`duplicate ${key}`);
+  }
+}
+
+export interface TenantRecord {
+  id: string;
+  displayName: string | null;
+  createdDateTime: string;
 }
 
 export interface DirectoryUser {
@@ -38,6 +113,38 @@ export interface DirectoryUser {
   displayName: string | null;
 }
 
+export interface ApplicationRecord {
+  tenantId: string;
+  /** lower-case GUID */
+  appId: string;
+  displayName: string;
+  /** See domain/client-secrets.ts; null for an app without a secret (tokens only from the CLI). */
+  secretHash: string | null;
+  /** Application permissions (app roles) an admin granted: what client-credentials tokens carry. */
+  roles: string[];
+  /** Delegated permissions consented for the app: what user tokens for it may carry. */
+  scopes: string[];
+  createdDateTime: string;
+}
+
+export interface AccessPolicyRecord {
+  tenantId: string;
+  name: string;
+  description: string | null;
+  /** lower-case GUIDs */
+  appIds: string[];
+}
+
+/** The tenant-wide grant, which applies to users without a grant of their own. */
+export const globalTarget = 'global';
+export type GrantTarget = string;
+
+export interface PolicyGrantRecord {
+  tenantId: string;
+  target: GrantTarget;
+  policyName: string;
+}
+
 export interface MeetingRecord {
   tenantId: string;
   id: string;
@@ -46,15 +153,20 @@ export interface MeetingRecord {
   threadId: string;
   joinMeetingId: string;
   conferenceId: string;
+  videoTeleconferenceId: string | null;
   creationDateTime: string;
   startDateTime: string;
   endDateTime: string;
   document: MeetingDocument;
+  /** Bumped by every update; new records start at 1. */
+  version: number;
 }
 
 /** Everything else needed to answer for the meeting, kept as one JSON document. */
 export interface MeetingDocument {
   organizer: { id: string; displayName: string | null; userPrincipalName: string | null };
+  /** The chat message a channel meeting belongs to; private meetings (and older records) have '0'. */
+  chatMessageId?: string;
   expiryDateTime: string;
   joinWebUrl: string;
   meetingOptionsWebUrl: string;

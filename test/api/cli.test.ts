@@ -70,17 +70,30 @@ describe('graphmeet serve and graphmeet token', () => {
         'links use the server origin by default',
       );
 
-      const appToken = await runCliToEnd(['token', '--data-dir', dataDir, '--tenant', tenant, '--app', randomUUID()]);
+      const appId = randomUUID();
+      const appToken = await runCliToEnd(['token', '--data-dir', dataDir, '--tenant', tenant, '--app', appId]);
       const appClaims = JSON.parse(Buffer.from(appToken.stdout.trim().split('.')[1] as string, 'base64url').toString());
       assert.deepEqual(appClaims.roles, ['OnlineMeetings.ReadWrite.All']);
       assert.equal(appClaims.scp, undefined);
       assert.equal(appClaims.idtyp, 'app');
-      const byApp = await fetch(`${server.url}/v1.0/users/${user}/onlineMeetings`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${appToken.stdout.trim()}`, 'content-type': 'application/json' },
-        body: '{}',
-      });
-      assert.equal(byApp.status, 201);
+      const createAsApp = () =>
+        fetch(`${server.url}/v1.0/users/${user}/onlineMeetings`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${appToken.stdout.trim()}`, 'content-type': 'application/json' },
+          body: '{}',
+        });
+      const refused = await createAsApp();
+      assert.equal(refused.status, 403);
+      assert.equal(((await refused.json()) as { error: { code: string } }).error.code, 'General');
+
+      // The operator grants the app access to this user with the CLI while the server runs.
+      const policy = ['--data-dir', dataDir, '--tenant', tenant, '--name', 'Meeting bot'];
+      const created = await runCliToEnd(['policy', 'create', ...policy, '--app-ids', appId]);
+      assert.equal(created.code, 0, created.stderr);
+      const granted = await runCliToEnd(['policy', 'grant', ...policy, '--user', 'ada@contoso.test']);
+      assert.equal(granted.code, 0, granted.stderr);
+      assert.equal(JSON.parse(granted.stdout).target, user);
+      assert.equal((await createAsApp()).status, 201);
     } finally {
       assert.equal(await server.stop(), 0);
     }

@@ -130,10 +130,12 @@ describe('POST /me/onlineMeetings/createOrGet', () => {
   test("when an app calls createOrGet for a directory user, then the meeting is that user's", async () => {
     const user = newUser();
     await postJson(t, '/v1.0/me/onlineMeetings', await t.userToken(user), {});
+    const appId = randomUUID();
+    await t.allowApp(user.tenantId, appId, { user: user.id });
     const res = await postJson(
       t,
       `/beta/users/${user.id}/onlineMeetings/createOrGet`,
-      await t.appToken(user.tenantId, randomUUID()),
+      await t.appToken(user.tenantId, appId),
       { externalId: 'app-made' },
     );
     assert.equal(res.statusCode, 201, res.body);

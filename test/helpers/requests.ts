@@ -24,3 +24,13 @@ export function sendAs(
 export function getJson(t: TestApp, url: string, token: string, headers: Record<string, string> = {}) {
   return sendAs(t, 'GET', url, token, headers);
 }
+
+/** PATCHes JSON the way an SDK does. */
+export function patchJson(t: TestApp, url: string, token: string, body: unknown, headers: Record<string, string> = {}) {
+  return t.app.inject({
+    method: 'PATCH',
+    url,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+    payload: JSON.stringify(body),
+  });
+}

@@ -6,7 +6,7 @@ import type { TestApp, TestUser } from './test-app.js';
 import { issuer, newUser } from './test-app.js';
 
 export interface SecurityTarget {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path for the given organizer, `me` or a user id. */
   path: (who: 'me' | string) => string;
   body?: () => unknown;
@@ -130,12 +130,7 @@ export function securityMatrix(name: string, getApp: () => TestApp, target: Secu
     test(`${name}: when an application token has only '${role || '(no role)'}', then 403 naming ${target.role}`, async () => {
       const t = getApp();
       const user = newUser();
-      await t.store.upsertUser({
-        tenantId: user.tenantId,
-        id: user.id,
-        userPrincipalName: user.upn,
-        displayName: null,
-      });
+      await t.addUser(user);
       const res = await send(
         { authorization: `Bearer ${await t.appToken(user.tenantId, randomUUID(), role ? [role] : [])}` },
         user.id,
@@ -159,12 +154,7 @@ export function securityMatrix(name: string, getApp: () => TestApp, target: Secu
     const t = getApp();
     const caller = newUser();
     const other = newUser(caller.tenantId);
-    await t.store.upsertUser({
-      tenantId: other.tenantId,
-      id: other.id,
-      userPrincipalName: other.upn,
-      displayName: null,
-    });
+    await t.addUser(other);
     const res = await send({ authorization: `Bearer ${await t.userToken(caller, [target.scope])}` }, other.id);
     assertGraphError(res, 403, 'Forbidden', /own user/);
   });
@@ -181,7 +171,7 @@ export function securityMatrix(name: string, getApp: () => TestApp, target: Secu
   test(`${name}: when an application token names a user by UPN instead of object id, then 404`, async () => {
     const t = getApp();
     const user = newUser();
-    await t.store.upsertUser({ tenantId: user.tenantId, id: user.id, userPrincipalName: user.upn, displayName: null });
+    await t.addUser(user);
     const res = await send(
       { authorization: `Bearer ${await t.appToken(user.tenantId, randomUUID(), [target.role])}` },
       encodeURIComponent(user.upn),
@@ -192,7 +182,7 @@ export function securityMatrix(name: string, getApp: () => TestApp, target: Secu
   test(`${name}: when an application token of another tenant names a user, then 404`, async () => {
     const t = getApp();
     const user = newUser();
-    await t.store.upsertUser({ tenantId: user.tenantId, id: user.id, userPrincipalName: user.upn, displayName: null });
+    await t.addUser(user);
     const res = await send(
       { authorization: `Bearer ${await t.appToken(randomUUID(), randomUUID(), [target.role])}` },
       user.id,

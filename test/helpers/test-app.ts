@@ -1,10 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp } from '../../src/app.js';
+import type { DirectoryMode } from '../../src/domain/directory.js';
+import { DirectoryAdmin, type GrantTargetInput } from '../../src/domain/directory-admin.js';
+import { loadAdminKey } from '../../src/identity/admin-key.js';
 import { loadSigningKey, type SigningKey } from '../../src/identity/signing-key.js';
+import type { TrustedIssuers } from '../../src/identity/token-verifier.js';
 import { mintApplicationToken, mintDelegatedToken } from '../../src/identity/tokens.js';
 import { openSqliteStore } from '../../src/storage/open-store.js';
 import type { Store } from '../../src/storage/store.js';
@@ -29,7 +33,22 @@ export interface TestApp {
   listen(): Promise<string>;
   userToken(user: TestUser, scopes?: string[]): Promise<string>;
   appToken(tenantId: string, appId: string, roles?: string[]): Promise<string>;
+  /** The admin API key, as an operator reads it from <data-dir>/admin-key. */
+  adminKey: string;
+  /** The administrator's use cases on the same database (what the CLI runs). */
+  admin: DirectoryAdmin;
+  /** Adds the user to their tenant's directory, as `graphmeet users add` would. */
+  addUser(user: TestUser): Promise<void>;
+  /** A new application access policy for the app, granted to one user (by default) or tenant-wide. */
+  allowApp(tenantId: string, appId: string, to: GrantTargetInput): Promise<string>;
   close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  https?: { key: string; cert: string };
+  devTokens?: boolean;
+  directoryMode?: DirectoryMode;
+  trustedIssuers?: TrustedIssuers;
 }
 
 /** A new tenant and a user in it, so that each test works on its own data. */
@@ -39,15 +58,21 @@ export function newUser(tenantId: string = randomUUID()): TestUser {
 }
 
 /** The real app on a real temporary SQLite database and signing key, as `graphmeet serve` builds it. */
-export async function startTestApp(options: { https?: { key: string; cert: string } } = {}): Promise<TestApp> {
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'graphmeet-test-'));
   const key = await loadSigningKey(dataDir);
+  const adminKey = await loadAdminKey(dataDir);
   const store = await openSqliteStore(dataDir);
+  const admin = new DirectoryAdmin(store);
   let origin = 'http://graphmeet.test';
   const app = await buildApp({
     store,
     signingKey: key,
     issuer,
+    adminKey,
+    devTokens: options.devTokens ?? false,
+    directoryMode: options.directoryMode ?? 'open',
+    ...(options.trustedIssuers ? { trustedIssuers: options.trustedIssuers } : {}),
     publicUrl: () => origin,
     bodyLimit: 1_048_576,
     tollNumber: '+1 425-555-0100',
@@ -81,6 +106,17 @@ export async function startTestApp(options: { https?: { key: string; cert: strin
       ),
     appToken: (tenantId, appId, roles = ['OnlineMeetings.ReadWrite.All']) =>
       mintApplicationToken({ tenantId, appId, roles, lifetimeSeconds: 3600 }, key, issuer),
+    adminKey: readFileSync(adminKey.file, 'utf8').trim(),
+    admin,
+    async addUser(user) {
+      await admin.addUser(user.tenantId, { id: user.id, userPrincipalName: user.upn, displayName: user.displayName });
+    },
+    async allowApp(tenantId, appId, to) {
+      const name = `allow-${randomUUID().slice(0, 8)}`;
+      await admin.createPolicy(tenantId, { name, appIds: [appId] });
+      await admin.grantPolicy(tenantId, name, to);
+      return name;
+    },
     async close() {
       await app.close();
       await store.close();

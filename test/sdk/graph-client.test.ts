@@ -1,41 +1,19 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ensureLocalhostCertificate, readTlsFiles } from '../../src/tls/certificate.js';
-import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { type HttpsTestApp, runFixture, startHttpsTestApp } from '../helpers/https-app.js';
+import { newUser, type TestApp } from '../helpers/test-app.js';
 
+let server: HttpsTestApp;
 let t: TestApp;
 let baseUrl: string;
 let certFile: string;
-const certDir = mkdtempSync(path.join(tmpdir(), 'graphmeet-tls-'));
 before(async () => {
-  const files = await ensureLocalhostCertificate(certDir);
-  certFile = files.certFile;
-  t = await startTestApp({ https: readTlsFiles(files) });
-  baseUrl = await t.listen();
+  server = await startHttpsTestApp();
+  ({ t, baseUrl, certFile } = server);
 });
-after(async () => {
-  await t.close();
-  rmSync(certDir, { recursive: true, force: true });
-});
+after(() => server.close());
 
-function runScript(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(import.meta.dirname, 'fixtures/graph-client-script.ts')],
-    {
-      env: { ...process.env, ...env },
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
-}
+const runScript = (env: Record<string, string>) => runFixture('graph-client-script.ts', env);
 
 test('when @microsoft/microsoft-graph-client 3.x talks to graphmeet over --https with customHosts, then create, createOrGet and get work', async () => {
   const user = newUser();

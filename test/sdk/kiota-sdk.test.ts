@@ -24,7 +24,7 @@ after(() => t.close());
 function clientWith(token: string): GraphServiceClient {
   const tokens: AccessTokenProvider = {
     getAuthorizationToken: async () => token,
-    getAllowedHostsValidator: () => new AllowedHostsValidator(new Set([new URL(baseUrl).host])),
+    getAllowedHostsValidator: () => new AllowedHostsValidator(new Set([new URL(baseUrl).hostname])),
   };
   const adapter = new GraphRequestAdapter(new BaseBearerTokenAuthenticationProvider(tokens));
   adapter.baseUrl = `${baseUrl}/v1.0`;
@@ -37,6 +37,8 @@ describe('@microsoft/msgraph-sdk (kiota) against graphmeet', () => {
   test('when client.me.onlineMeetings.post is called, then the typed meeting comes back filled', async () => {
     const user = newUser();
     const client = await userClient(user);
+    const bob = { ...newUser(user.tenantId), upn: 'bob@contoso.test' };
+    await t.addUser(bob); // presenters must be users of the organizer's directory
     const start = new Date('2026-09-01T10:00:00.000Z');
     const meeting = await client.me.onlineMeetings.post({
       subject: 'Kiota meeting',
@@ -45,7 +47,7 @@ describe('@microsoft/msgraph-sdk (kiota) against graphmeet', () => {
       joinMeetingIdSettings: { isPasscodeRequired: true },
       lobbyBypassSettings: { scope: 'organization', isDialInBypassEnabled: true },
       participants: {
-        attendees: [{ upn: 'bob@contoso.test', role: 'presenter', identity: { user: { id: randomUUID() } } }],
+        attendees: [{ upn: 'bob@contoso.test', role: 'presenter', identity: { user: { id: bob.id } } }],
       },
     });
     assert.ok(meeting, 'the SDK returned a meeting');
@@ -96,7 +98,9 @@ describe('@microsoft/msgraph-sdk (kiota) against graphmeet', () => {
   test("when an app uses client.users.byUserId(id), then it creates and reads that user's meetings", async () => {
     const user = newUser();
     await (await userClient(user)).me.onlineMeetings.post({}); // first sign-in puts the user in the directory
-    const app = clientWith(await t.appToken(user.tenantId, randomUUID()));
+    const appId = randomUUID();
+    await t.allowApp(user.tenantId, appId, { user: user.id });
+    const app = clientWith(await t.appToken(user.tenantId, appId));
     const made = await app.users.byUserId(user.id).onlineMeetings.post({ subject: 'by app' });
     assert.equal(made?.participants?.organizer?.identity?.user?.id, user.id);
     const got = await app.users.byUserId(user.id).onlineMeetings.createOrGet.post({ externalId: 'app-ext' });
@@ -139,6 +143,73 @@ describe('@microsoft/msgraph-sdk (kiota) against graphmeet', () => {
       (err: ODataError) => {
         assert.equal(err.responseStatusCode, 400);
         assert.match(err.errorEscaped?.message ?? '', /endDateTime must not be earlier than startDateTime/);
+        return true;
+      },
+    );
+  });
+});
+
+describe('@microsoft/msgraph-sdk (kiota): the rest of the lifecycle', () => {
+  test('when a meeting is patched, read with $select, found by filter and deleted through the SDK, then each step works', async () => {
+    const user = newUser();
+    const client = await userClient(user);
+    const made = await client.me.onlineMeetings.post({
+      subject: 'Lifecycle',
+      lobbyBypassSettings: { scope: 'everyone' },
+    });
+    const id = made?.id as string;
+    const item = client.me.onlineMeetings.byOnlineMeetingId(id);
+
+    const start = new Date('2027-02-01T09:00:00.000Z');
+    const patched = await item.patch({
+      subject: 'Patched',
+      startDateTime: start,
+      endDateTime: new Date(start.getTime() + 45 * 60_000),
+      lobbyBypassSettings: { isDialInBypassEnabled: true },
+    });
+    assert.equal(patched?.subject, 'Patched');
+    assert.equal(patched?.endDateTime?.toISOString(), '2027-02-01T09:45:00.000Z');
+    assert.equal(patched?.lobbyBypassSettings?.scope, 'everyone', 'the SDK saw the merged value');
+    assert.equal(patched?.lobbyBypassSettings?.isDialInBypassEnabled, true);
+
+    const selected = await item.get({ queryParameters: { select: ['subject', 'joinWebUrl'] } });
+    assert.equal(selected?.subject, 'Patched');
+    assert.equal(selected?.joinWebUrl, made?.joinWebUrl);
+    assert.equal(selected?.audioConferencing, undefined);
+
+    const byLink = await client.me.onlineMeetings.get({
+      queryParameters: { filter: `JoinWebUrl eq '${made?.joinWebUrl}'` },
+    });
+    assert.deepEqual(
+      byLink?.value?.map((m) => m.id),
+      [id],
+    );
+    const byMeetingId = await client.me.onlineMeetings.get({
+      queryParameters: {
+        filter: `joinMeetingIdSettings/joinMeetingId eq '${made?.joinMeetingIdSettings?.joinMeetingId}'`,
+      },
+    });
+    assert.equal(byMeetingId?.value?.[0]?.subject, 'Patched');
+
+    await item.delete();
+    await assert.rejects(item.get(), (err: ODataError) => err.responseStatusCode === 404);
+    const gone = await client.me.onlineMeetings.get({
+      queryParameters: { filter: `JoinWebUrl eq '${made?.joinWebUrl}'` },
+    });
+    assert.deepEqual(gone?.value, []);
+  });
+
+  test('when a PATCH breaks a rule, then the SDK throws an ODataError with InvalidArgument', async () => {
+    const client = await userClient(newUser());
+    const made = await client.me.onlineMeetings.post({});
+    await assert.rejects(
+      client.me.onlineMeetings
+        .byOnlineMeetingId(made?.id as string)
+        .patch({ joinMeetingIdSettings: { isPasscodeRequired: true } }),
+      (err: ODataError) => {
+        assert.equal(err.responseStatusCode, 400);
+        assert.equal(err.errorEscaped?.code, 'InvalidArgument');
+        assert.match(err.errorEscaped?.message ?? '', /'joinMeetingIdSettings'/);
         return true;
       },
     );

@@ -32,3 +32,52 @@ test('when identifiers are drawn, then they have the documented shapes', () => {
     assert.match(newPasscode(), /^[A-HJ-NP-Za-km-z2-9]{6}$/);
   }
 });
+
+test('when a meeting id comes in the base64, URL-safe, unpadded or older {oid}_{thread} form, then each reads the same', async () => {
+  const { meetingIdFor, parseMeetingId } = await import('../../src/domain/identifiers.js');
+  const oid = 'b7217c01-be30-4711-8ee9-0fb83511e451';
+  const thread = '19:meeting_MTM5OTY3MGUtNmY4Mi00Yjg4LTk2MDUtY2IyZGRlNmU1ZjA2@thread.v2';
+  const id = meetingIdFor(oid, thread);
+  const expected = { organizerId: oid, messageId: '0', threadId: thread };
+  assert.deepEqual(parseMeetingId(id), expected);
+  assert.deepEqual(parseMeetingId(id.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')), expected);
+  assert.deepEqual(parseMeetingId(`${oid.toUpperCase()}_${thread}`), expected);
+  const channel = meetingIdFor(oid, '19:abc@thread.tacv2', '1652377710493');
+  assert.deepEqual(parseMeetingId(channel), {
+    organizerId: oid,
+    messageId: '1652377710493',
+    threadId: '19:abc@thread.tacv2',
+  });
+  for (const bad of [
+    '',
+    'MSpkYzE3Njc0Yy04MWQ5LTRhZGItYmZi',
+    `MCMx${Buffer.from('0#19:meeting_x@thread.v2#0').toString('base64')}`,
+    'a b',
+    'x'.repeat(5000),
+  ]) {
+    assert.equal(parseMeetingId(bad), null, bad.slice(0, 40));
+  }
+});
+
+test('when a join link is read, then the classic form gives the meeting key and the short form its meeting ID', async () => {
+  const { joinWebUrlFor, parseJoinWebUrl } = await import('../../src/domain/identifiers.js');
+  const tenant = '2432b57b-0abd-43db-aa7b-16eadd115d34';
+  const oid = '14b779ae-cb64-47e7-a512-52fd50a4154d';
+  const thread = '19:meeting_MTM5OTY3MGUtNmY4Mi00Yjg4@thread.v2';
+  const link = joinWebUrlFor('https://teams.microsoft.com', thread, tenant, oid);
+  const expected = { key: { organizerId: oid, messageId: '0', threadId: thread }, tenantId: tenant };
+  assert.deepEqual(parseJoinWebUrl(link), expected);
+  assert.deepEqual(parseJoinWebUrl(encodeURIComponent(link)), expected, 'encoded once more');
+  assert.deepEqual(parseJoinWebUrl(decodeURIComponent(link)), expected, 'not encoded at all');
+  assert.deepEqual(parseJoinWebUrl('https://teams.microsoft.com/meet/2414128301281?p=NzhDLMLT8b07DrkwkE'), {
+    joinMeetingId: '2414128301281',
+  });
+  for (const bad of [
+    '',
+    'https://teams.microsoft.com/l/meetup-join/x/0',
+    `${link.split('?')[0]}?context=%7b%7d`,
+    'not a url',
+  ]) {
+    assert.equal(parseJoinWebUrl(bad), null, bad);
+  }
+});

@@ -1,12 +1,16 @@
 import { toOnlineMeeting } from '../../domain/online-meeting-view.js';
-import { createOnlineMeetingBody, onlineMeetingResponse } from '../../graph/online-meeting.js';
-import { graphContentType } from '../graph-error.js';
+import {
+  type CreateOnlineMeetingBody,
+  createOnlineMeetingBody,
+  onlineMeetingResponse,
+} from '../../graph/online-meeting.js';
 import {
   collectionParams,
   errorResponses,
   type GraphApp,
   onlineMeetingPaths,
   type RouteDeps,
+  sendGraph,
   viewContext,
 } from './route-kit.js';
 
@@ -18,21 +22,20 @@ export function registerCreateOnlineMeeting(app: GraphApp, deps: RouteDeps): voi
       {
         schema: {
           params: collectionParams,
-          body: createOnlineMeetingBody,
-          response: { 201: onlineMeetingResponse, ...errorResponses },
+          body: createOnlineMeetingBody[deps.version],
+          response: { 201: onlineMeetingResponse[deps.version], ...errorResponses },
         },
       },
       async (request, reply) => {
-        const organizer = await deps.meetings.resolveOrganizer(
+        const organizer = await deps.meetings.resolveUser(
           request.principal,
           request.params.userId,
           'onlineMeeting.create',
         );
-        const meeting = await deps.meetings.create(organizer, request.body);
-        return reply
-          .code(201)
-          .type(graphContentType)
-          .send(toOnlineMeeting(meeting, viewContext(request, deps)));
+        // Validated against this version's schema; the type is the wider of the two versions'.
+        const meeting = await deps.meetings.create(organizer, request.body as CreateOnlineMeetingBody);
+        const ctx = viewContext(request, deps);
+        return sendGraph(reply, 201, toOnlineMeeting(meeting, ctx), ctx);
       },
     );
   }

@@ -2,15 +2,21 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
+  FastifyReply,
   FastifyRequest,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
 import { Type } from 'typebox';
+import { GraphError } from '../../domain/errors.js';
 import type { ViewContext } from '../../domain/online-meeting-view.js';
 import type { MeetingService } from '../../domain/online-meetings.js';
 import { errorEnvelope } from '../../graph/error.js';
+import type { ApiVersion } from '../../graph/types.js';
+import { negotiateLocale } from '../../i18n/negotiate.js';
+import { graphContentType } from '../graph-error.js';
+import { type FilterProperty, type MeetingFilter, parseMeetingFilter, parseSelect } from '../query-options.js';
 
 export type GraphApp = FastifyInstance<
   RawServerDefault,
@@ -19,8 +25,6 @@ export type GraphApp = FastifyInstance<
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
-
-export type ApiVersion = 'v1.0' | 'beta';
 
 export interface RouteDeps {
   version: ApiVersion;
@@ -44,11 +48,71 @@ export const errorResponses = {
   '5xx': errorEnvelope,
 };
 
-export function viewContext(request: FastifyRequest, deps: RouteDeps): ViewContext {
+/** The options a single entity refuses, in Graph's words (microsoft-graph-docs#13306). */
+const collectionOnly = new Set(['$filter', '$orderby', '$count', '$skip', '$top']);
+
+/**
+ * The request's OData system query options (`$…`, matched without regard to case), of which only `allowed`
+ * may appear. Other query parameters are ignored, as Graph does.
+ */
+export function queryOptions(
+  request: FastifyRequest,
+  allowed: readonly string[],
+  target: 'entity' | 'collection',
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries((request.query ?? {}) as Record<string, unknown>)) {
+    if (!key.startsWith('$')) continue;
+    const option = key.toLowerCase();
+    if (typeof value !== 'string') {
+      throw new GraphError(400, 'BadRequest', `The query option '${key}' is given more than once.`);
+    }
+    if (allowed.includes(option)) {
+      out[option] = value;
+    } else if (target === 'entity' && collectionOnly.has(option)) {
+      throw new GraphError(
+        400,
+        'BadRequest',
+        'The query specified in the URI is not valid. The requested resource is not a collection. Query options $filter, $orderby, $count, $skip, and $top can be applied only on collections.',
+      );
+    } else {
+      throw new GraphError(
+        400,
+        'BadRequest',
+        `The query option '${key.slice(0, 40)}' is not supported on this request.`,
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * The query of a lookup: its required `$filter`, read as one of the `allowed` lookups, and an optional `$select`.
+ * Without a filter the answer is a 400 `whenMissing`: Graph has no list of all meetings.
+ */
+export function lookupQuery(
+  request: FastifyRequest,
+  version: ApiVersion,
+  allowed: readonly FilterProperty[],
+  whenMissing: string,
+): { lookup: MeetingFilter; select: string[] | undefined } {
+  const options = queryOptions(request, ['$filter', '$select'], 'collection');
+  if (options.$filter === undefined) throw new GraphError(400, 'BadRequest', whenMissing);
+  return { lookup: parseMeetingFilter(options.$filter, allowed), select: parseSelect(options.$select, version) };
+}
+
+export function viewContext(request: FastifyRequest, deps: RouteDeps, select?: readonly string[]): ViewContext {
   const prefer = request.headers.prefer;
   return {
     serviceRoot: `${deps.publicUrl()}/${deps.version}`,
-    locale: 'en',
+    version: deps.version,
+    locale: negotiateLocale(request.headers['accept-language']),
     includeUnknownEnumMembers: typeof prefer === 'string' && /(^|[\s,])include-unknown-enum-members\b/i.test(prefer),
+    ...(select ? { select } : {}),
   };
+}
+
+/** Sends a meeting or a collection of them with Graph's content type, saying which language it is in. */
+export function sendGraph(reply: FastifyReply, status: number, body: unknown, ctx: ViewContext) {
+  return reply.code(status).type(graphContentType).header('content-language', ctx.locale).send(body);
 }

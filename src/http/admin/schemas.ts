@@ -1,0 +1,83 @@
+import { type TSchema, Type } from 'typebox';
+import { errorEnvelope } from '../../graph/error.js';
+
+/** Shapes of the admin API. Bodies are strict: an unknown property is an error, never ignored. */
+
+const strict = { additionalProperties: false } as const;
+const nullableString = Type.Union([Type.String(), Type.Null()]);
+
+export const tenantParams = Type.Object({ tenantId: Type.String() });
+export const userParams = Type.Object({ tenantId: Type.String(), user: Type.String() });
+export const applicationParams = Type.Object({ tenantId: Type.String(), appId: Type.String() });
+export const policyParams = Type.Object({ tenantId: Type.String(), name: Type.String() });
+export const grantParams = Type.Object({ tenantId: Type.String(), target: Type.String() });
+
+export const tenantBody = Type.Object({ displayName: nullableString }, strict);
+export const userBody = Type.Object(
+  {
+    id: Type.Optional(Type.String()),
+    userPrincipalName: Type.String(),
+    displayName: Type.Optional(nullableString),
+  },
+  strict,
+);
+export const applicationBody = Type.Object(
+  {
+    appId: Type.Optional(Type.String()),
+    displayName: Type.String(),
+    roles: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
+    scopes: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
+  },
+  strict,
+);
+export const policyBody = Type.Object(
+  {
+    name: Type.String(),
+    appIds: Type.Array(Type.String(), { maxItems: 1000 }),
+    description: Type.Optional(nullableString),
+  },
+  strict,
+);
+export const policyChangeBody = Type.Object(
+  {
+    appIds: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
+    description: Type.Optional(nullableString),
+  },
+  strict,
+);
+export const grantBody = Type.Object({ policyName: Type.String() }, strict);
+
+export const tenant = Type.Object({ id: Type.String(), displayName: nullableString, createdDateTime: Type.String() });
+export const user = Type.Object({
+  tenantId: Type.String(),
+  id: Type.String(),
+  userPrincipalName: nullableString,
+  displayName: nullableString,
+});
+export const application = Type.Object({
+  tenantId: Type.String(),
+  appId: Type.String(),
+  displayName: Type.String(),
+  roles: Type.Array(Type.String()),
+  scopes: Type.Array(Type.String()),
+  hasClientSecret: Type.Boolean(),
+  createdDateTime: Type.String(),
+});
+/** The only answer that ever carries a client secret: the one to the request that made it. */
+export const createdApplication = Type.Object({ ...application.properties, clientSecret: Type.String() });
+export const policy = Type.Object({
+  tenantId: Type.String(),
+  name: Type.String(),
+  description: nullableString,
+  appIds: Type.Array(Type.String()),
+  global: Type.Boolean(),
+  users: Type.Array(Type.String()),
+});
+export const grant = Type.Object({ tenantId: Type.String(), target: Type.String(), policyName: Type.String() });
+
+export const collection = <T extends TSchema>(item: T) => Type.Object({ value: Type.Array(item) });
+
+export const adminErrors = { '4xx': errorEnvelope, '5xx': errorEnvelope };
+
+/** Responses of a DELETE: 204 with no body, or an error. */
+export const noContent = { 204: Type.Null(), ...adminErrors };

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { GraphError } from '../../src/domain/errors.js';
+import { parseMeetingFilter, parseSelect } from '../../src/http/query-options.js';
+
+const all = ['joinWebUrl', 'joinMeetingId', 'videoTeleconferenceId'] as const;
+
+test('when a documented filter is parsed, then its property and string value come out, quotes unescaped', () => {
+  assert.deepEqual(parseMeetingFilter("JoinWebUrl eq 'https://x/y?z=1'", all), { joinWebUrl: 'https://x/y?z=1' });
+  assert.deepEqual(parseMeetingFilter("joinweburl  eq  'it''s'", all), { joinWebUrl: "it's" });
+  assert.deepEqual(parseMeetingFilter("(joinMeetingIdSettings/joinMeetingId eq '123')", all), { joinMeetingId: '123' });
+  assert.deepEqual(parseMeetingFilter("VideoTeleconferenceId eq '0180300000' ", all), {
+    videoTeleconferenceId: '0180300000',
+  });
+});
+
+test('when a filter could reach beyond a value (SQL-like text, other operators, functions), then it is refused', () => {
+  for (const bad of [
+    "JoinWebUrl eq 'x' or 1 eq 1",
+    "JoinWebUrl eq 'x'; drop table online_meetings",
+    "JoinWebUrl eq ''' or ''1''=''1'",
+    'JoinWebUrl eq x',
+    "startswith(JoinWebUrl,'x')",
+    "joinMeetingIdSettings/passcode eq 'x'",
+    "JoinWebUrl/x eq 'y'",
+  ]) {
+    let literal: unknown;
+    try {
+      literal = parseMeetingFilter(bad, all);
+    } catch (err) {
+      assert.ok(err instanceof GraphError && err.status === 400, bad);
+      continue;
+    }
+    // The only way such text is accepted is as the value of a documented lookup, never as SQL.
+    assert.deepEqual(Object.keys(literal as object), ['joinWebUrl'], bad);
+  }
+});
+
+test('when $select lists names in any case, then they come back in their own spelling, once each; * means all', () => {
+  assert.deepEqual(parseSelect('SUBJECT,joinweburl,subject', 'v1.0'), ['subject', 'joinWebUrl']);
+  assert.equal(parseSelect('*', 'beta'), undefined);
+  assert.equal(parseSelect(undefined, 'beta'), undefined);
+  assert.deepEqual(parseSelect('joinUrl', 'beta'), ['joinUrl']);
+  assert.throws(() => parseSelect('joinUrl', 'v1.0'), /Could not find a property named 'joinUrl'/);
+  assert.throws(() => parseSelect('subject,', 'v1.0'), /empty entry/);
+  assert.throws(() => parseSelect('participants/organizer', 'v1.0'), /Could not find a property/);
+});
+
+test('when a filter is long or deeply nested, then it is refused before it reaches the parser, which could spend seconds on it', () => {
+  const base = "JoinWebUrl eq 'x'";
+  const attacks = [
+    `${'('.repeat(2000)}${base}${')'.repeat(2000)}`,
+    `${'a/'.repeat(1000)}b eq 'x'`,
+    Array(1000).fill(base).join(' or '),
+    `JoinWebUrl eq '${'x'.repeat(3000)}'`,
+  ];
+  for (const attack of attacks) {
+    const started = process.hrtime.bigint();
+    assert.throws(
+      () => parseMeetingFilter(attack, all),
+      (err: GraphError) => err.status === 400,
+      attack.slice(0, 30),
+    );
+    // Generous even for a slow CI machine; unbounded, the first case took 5 s.
+    assert.ok(process.hrtime.bigint() - started < 200_000_000n, attack.slice(0, 30));
+  }
+  // A real join link has many slashes, parentheses even; inside the literal they do not count.
+  const link = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_a(b)c%40thread.v2/0?context=%7b%7d';
+  assert.deepEqual(parseMeetingFilter(`JoinWebUrl eq '${link}'`, all), { joinWebUrl: link });
+});
