@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Database } from './schema.js';
@@ -6,28 +7,49 @@ import { SqlStore } from './sql-store.js';
 
 export const sqliteFileName = 'graphmeet.sqlite';
 
+const busyTimeoutMs = 5000;
+const migrationLockWaitMs = 30_000;
+
 /** The embedded default: one SQLite file in the data dir, in WAL mode so several processes can share it. */
 export async function openSqliteStore(dataDir: string): Promise<SqlStore> {
   const file = path.join(dataDir, sqliteFileName);
   const sqlite = new BetterSqlite3(file);
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   const store = new SqlStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
-  await migrateWithRetry(store);
+  await migrateExclusively(sqlite, store);
   return store;
 }
 
-/** Two processes starting on a fresh file race to migrate; the loser sees SQLITE_BUSY and tries again. */
-async function migrateWithRetry(store: SqlStore): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await store.migrate();
-      return;
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      if (!code.startsWith('SQLITE_BUSY') || attempt >= 10) throw err;
-      await new Promise((r) => setTimeout(r, 50 * attempt));
+/**
+ * Kysely's SQLite migrator takes no lock and runs each migration outside a transaction, so two processes starting
+ * on one fresh file would both create the tables. Holding SQLite's write lock (BEGIN IMMEDIATE) around the whole
+ * migration serializes them, and makes a migration all-or-nothing: SQLite's DDL is transactional. The lock is
+ * polled rather than waited for, so that the thread stays free while another store in this process migrates.
+ */
+async function migrateExclusively(sqlite: BetterSqlite3.Database, store: SqlStore): Promise<void> {
+  const deadline = Date.now() + migrationLockWaitMs;
+  sqlite.pragma('busy_timeout = 0');
+  try {
+    for (let wait = 5; ; wait = Math.min(wait * 2, 200)) {
+      try {
+        sqlite.exec('BEGIN IMMEDIATE');
+        break;
+      } catch (err) {
+        const code = (err as { code?: string }).code ?? '';
+        if (!code.startsWith('SQLITE_BUSY') || Date.now() > deadline) throw err;
+        await sleep(wait);
+      }
     }
+  } finally {
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
+  }
+  try {
+    await store.migrate();
+    sqlite.exec('COMMIT');
+  } catch (err) {
+    if (sqlite.inTransaction) sqlite.exec('ROLLBACK');
+    throw err;
   }
 }
