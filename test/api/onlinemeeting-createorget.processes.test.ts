@@ -7,14 +7,11 @@ import { test } from 'node:test';
 import { loadSigningKey } from '../../src/identity/signing-key.js';
 import { mintDelegatedToken } from '../../src/identity/tokens.js';
 import { countMeetings } from '../helpers/database.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { startServerProcesses } from '../helpers/server-process.js';
 
 test('when 50 createOrGet calls for one externalId hit two server processes on one database, then exactly one meeting is made', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'graphmeet-procs-'));
-  const servers = await Promise.all([
-    startServerProcess(['--data-dir', dataDir, '--log-level', 'warn']),
-    startServerProcess(['--data-dir', dataDir, '--log-level', 'warn']),
-  ]);
+  const servers = await startServerProcesses(2, ['--data-dir', dataDir, '--log-level', 'warn']);
   try {
     const tenantId = randomUUID();
     const token = await mintDelegatedToken(

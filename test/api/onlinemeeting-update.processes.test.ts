@@ -6,14 +6,11 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { loadSigningKey } from '../../src/identity/signing-key.js';
 import { mintDelegatedToken } from '../../src/identity/tokens.js';
-import { startServerProcess } from '../helpers/server-process.js';
+import { startServerProcesses } from '../helpers/server-process.js';
 
 test('when two server processes take 24 simultaneous updates of different settings of each of 8 meetings, then none is lost', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'graphmeet-patch-'));
-  const servers = await Promise.all([
-    startServerProcess(['--data-dir', dataDir, '--log-level', 'warn']),
-    startServerProcess(['--data-dir', dataDir, '--log-level', 'warn']),
-  ]);
+  const servers = await startServerProcesses(2, ['--data-dir', dataDir, '--log-level', 'warn']);
   try {
     const token = await mintDelegatedToken(
       { tenantId: randomUUID(), userId: randomUUID(), scopes: ['OnlineMeetings.ReadWrite'], lifetimeSeconds: 600 },

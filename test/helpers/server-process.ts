@@ -11,13 +11,22 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/** Children still running when this test file's process exits are killed, so none outlives a failed test. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Runs the graphmeet CLI from source, as `graphmeet <args>` would. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/run.ts'), ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/run.ts'), ...args], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
 }
 
 export async function runCliToEnd(args: string[], env: NodeJS.ProcessEnv = {}) {
@@ -36,7 +45,11 @@ export async function startServerProcess(args: string[], env: NodeJS.ProcessEnv 
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20_000);
+    const timer = setTimeout(() => {
+      // A live child would keep the test file's process, and so the whole run, from ever ending.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start:\n${out}`));
+    }, 20_000);
     const onData = (d: Buffer) => {
       out += d;
       const m = /graphmeet listening on (\S+?)"/.exec(out);
@@ -64,4 +77,16 @@ export async function startServerProcess(args: string[], env: NodeJS.ProcessEnv 
       return code;
     },
   };
+}
+
+/** Starts several servers at once; if any fails to start, the others are stopped before the error is thrown. */
+export async function startServerProcesses(count: number, args: string[]): Promise<ServerProcess[]> {
+  const started = await Promise.allSettled(Array.from({ length: count }, () => startServerProcess(args)));
+  const servers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(servers.map((s) => s.stop('SIGKILL')));
+    throw failed.reason;
+  }
+  return servers;
 }
