@@ -34,8 +34,9 @@ interface Catalog {
 
 /**
  * The words of Teams invitations. English, German, Spanish and Japanese are checked against real invitations
- * (Japanese also against the sample in the Graph docs), the Chinese passcode word against the zh-CN docs; the
- * others follow Microsoft's own terms (собрание, 모임, 召集人, Ingressar).
+ * (Japanese also against the sample in the Graph docs), the Chinese passcode word against the zh-CN docs. French
+ * (France) join, meeting ID and passcode lines, the French organizer lines and the Brazilian "ID da reunião" come
+ * from code that parses real invitations; the rest follow Microsoft's own terms (собрание, 모임, 召集人, Ingressar).
  */
 const catalogs: Record<Locale, Catalog> = {
   en: {
@@ -124,9 +125,9 @@ const catalogs: Record<Locale, Catalog> = {
   },
   fr: {
     needHelp: 'Besoin d’aide ?',
-    join: 'Rejoindre la réunion maintenant',
+    join: 'Participer à la réunion maintenant',
     meetingId: 'ID de réunion :',
-    passcode: 'Code secret :',
+    passcode: 'Code d’accès :',
     dialIn: 'Participer par téléphone',
     toll: '(payant)',
     tollFree: '(gratuit)',
@@ -153,7 +154,7 @@ const catalogs: Record<Locale, Catalog> = {
   'pt-BR': {
     needHelp: 'Precisa de ajuda?',
     join: 'Ingressar na reunião agora',
-    meetingId: 'ID da Reunião:',
+    meetingId: 'ID da reunião:',
     passcode: 'Senha:',
     dialIn: 'Discar pelo telefone',
     toll: '(tarifado)',

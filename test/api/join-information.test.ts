@@ -55,9 +55,9 @@ const languages: [header: string, locale: string, words: string[]][] = [
   ['zh-TW', 'zh-Hant', ['立即加入會議', '會議識別碼:', '密碼:', '透過電話撥入']],
   ['ru-RU', 'ru', ['Присоединиться к собранию сейчас', 'Идентификатор собрания:', 'Секретный код:']],
   ['de-DE', 'de', ['Jetzt an der Besprechung teilnehmen', 'Besprechungs-ID:', 'Passcode:', 'Einwahl per Telefon']],
-  ['fr-FR', 'fr', ['Rejoindre la réunion maintenant', 'ID de réunion :', 'Code secret :']],
+  ['fr-FR', 'fr', ['Participer à la réunion maintenant', 'ID de réunion :', 'Code d’accès :']],
   ['es-ES', 'es', ['Unirse a la reunión ahora', 'Id. de reunión:', 'Código de acceso:']],
-  ['pt-BR', 'pt-BR', ['Ingressar na reunião agora', 'ID da Reunião:', 'Senha:']],
+  ['pt-BR', 'pt-BR', ['Ingressar na reunião agora', 'ID da reunião:', 'Senha:']],
   ['ko-KR', 'ko', ['지금 모임에 참가', '모임 ID:', '암호:']],
 ];
 
