@@ -78,6 +78,15 @@ export async function buildApp(deps: AppDeps) {
 
   // Only JSON bodies: a text/plain body gets 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');
+  // A DELETE takes no body, but clients often send their usual Content-Type: application/json with it. An empty
+  // body is then no body, as Graph treats it; everywhere else an empty JSON body stays a 400.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body.toString();
+    if (text === '' && request.method === 'DELETE') return done(null, undefined);
+    parseJson(request, text, done);
+  });
 
   registerRequestContext(app);
 

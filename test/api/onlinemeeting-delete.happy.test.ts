@@ -36,6 +36,16 @@ describe('DELETE /me/onlineMeetings/{id}', () => {
     assert.equal((await sendAs(t, 'DELETE', url, token)).statusCode, 404, 'deleting twice finds nothing');
   });
 
+  test('when the client sends Content-Type: application/json with no body, as generic HTTP clients do, then 204', async () => {
+    const user = newUser();
+    const token = await t.userToken(user);
+    const made = (await postJson(t, '/v1.0/me/onlineMeetings', token, {})).json();
+    const url = `/v1.0/me/onlineMeetings/${encodeURIComponent(made.id)}`;
+    const res = await sendAs(t, 'DELETE', url, token, { 'content-type': 'application/json; charset=utf-8' });
+    assert.equal(res.statusCode, 204, res.body);
+    assert.equal(countMeetings(t.dataDir, user.tenantId), 0);
+  });
+
   test('when the older {oid}_{threadId} id is used, then the meeting is deleted too', async () => {
     const user = newUser();
     const token = await t.userToken(user);
