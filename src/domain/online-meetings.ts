@@ -283,16 +283,17 @@ interface Identifiers {
 
 /**
  * Runs `insert` with newly drawn identifiers, drawing again when the store reports one already taken. A channel
- * meeting keeps its channel's thread and message.
+ * meeting keeps its channel's thread; its message id is the time in milliseconds, so two meetings posted to one
+ * channel in the same millisecond take the next one.
  */
 async function withFreshIdentifiers<T>(
-  channel: { threadId: string; messageId: string } | null,
+  channel: { threadId: string; postedAtMs: number } | null,
   insert: (ids: Identifiers) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const ids = {
       threadId: channel?.threadId ?? newThreadId(),
-      messageId: channel?.messageId ?? '0',
+      messageId: channel ? newChannelMessageId(channel.postedAtMs + attempt - 1) : '0',
       joinMeetingId: newJoinMeetingId(),
       conferenceId: newConferenceId(),
       videoTeleconferenceId: newVideoTeleconferenceId(),
@@ -314,7 +315,7 @@ const channelThread = /^19:[A-Za-z0-9_.\-=+/]{1,200}@thread\.(tacv2|skype|v2)$/;
 function channelOf(
   chat: { threadId?: string | null } | null | undefined,
   nowMs: number,
-): { threadId: string; messageId: string } | null {
+): { threadId: string; postedAtMs: number } | null {
   if (!chat?.threadId) return null;
   const threadId = fullyDecoded(chat.threadId);
   if (!channelThread.test(threadId)) {
@@ -322,7 +323,7 @@ function channelOf(
       `chatInfo.threadId '${truncate(chat.threadId)}' is not a channel thread id such as 19:…@thread.tacv2.`,
     );
   }
-  return { threadId, messageId: newChannelMessageId(nowMs) };
+  return { threadId, postedAtMs: nowMs };
 }
 
 /**

@@ -149,11 +149,12 @@ function fromRow(r: Selectable<OnlineMeetingsTable>): MeetingRecord {
   };
 }
 
-// Longest first: 'video_teleconference_id' contains 'conference_id'.
-const generatedIdentifiers = ['video_teleconference_id', 'join_meeting_id', 'conference_id'];
+// Longest first: 'video_teleconference_id' contains 'conference_id', 'join_meeting_id' contains 'meeting_id'.
+// The meeting id is the primary key: SQLite names its column, PostgreSQL the constraint.
+const generatedIdentifiers = ['video_teleconference_id', 'join_meeting_id', 'conference_id', 'meeting_id'];
 
 function uniqueViolation(err: unknown): IdentifierTaken | undefined {
-  const where = uniqueViolationText(err);
+  const where = uniqueViolationText(err)?.replace('online_meetings_pkey', 'meeting_id');
   const column = where === undefined ? undefined : generatedIdentifiers.find((c) => where.includes(c));
   return column ? new IdentifierTaken(column) : undefined;
 }

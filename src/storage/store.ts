@@ -7,7 +7,7 @@ import type { MeetingParticipantInfo, MeetingSettings } from '../graph/online-me
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
-  /** Inserts a new meeting. Throws IdentifierTaken when its joinMeetingId or conferenceId is in use. */
+  /** Inserts a new meeting. Throws IdentifierTaken when its id or one of its generated numbers is in use. */
   insertMeeting(meeting: MeetingRecord): Promise<void>;
   /**
    * Inserts the meeting unless one with the same (tenant, organizer, externalId) exists, atomically.
@@ -85,7 +85,10 @@ export interface DirectoryStore {
   effectivePolicy(tenantId: string, userId: string): Promise<{ target: GrantTarget; appIds: string[] } | undefined>;
 }
 
-/** A generated number (joinMeetingId, conferenceId, videoTeleconferenceId) collided; the caller draws new ones. */
+/**
+ * A generated identifier (the meeting id, joinMeetingId, conferenceId, videoTeleconferenceId) collided; the caller
+ * draws new ones.
+ */
 export class IdentifierTaken extends Error {
   constructor(readonly column: string) {
     super(`identifier already in use: ${column}`);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { countMeetings } from '../helpers/database.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { getJson, postJson } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -127,6 +128,24 @@ describe('channel meetings (beta)', () => {
       token,
     );
     assert.equal(found.json().value[0]?.id, m.id);
+  });
+
+  test('when one organizer posts 20 meetings to one channel at once, then each gets its own message and id', async () => {
+    const user = newUser();
+    const token = await t.userToken(user);
+    // Message ids are milliseconds; requests this close together share one, which must not collide.
+    const made = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        postJson(t, '/beta/me/onlineMeetings', token, { subject: `post ${i}`, chatInfo: { threadId: channel } }),
+      ),
+    );
+    assert.deepEqual(
+      made.map((r) => r.statusCode),
+      made.map(() => 201),
+      made.find((r) => r.statusCode !== 201)?.body,
+    );
+    assert.equal(new Set(made.map((r) => r.json().chatInfo.messageId)).size, 20);
+    assert.equal(countMeetings(t.dataDir, user.tenantId), 20);
   });
 
   test('when beta createOrGet names a channel, then the channel meeting is made once per externalId', async () => {
