@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
 import { type Config, list } from '../config/config.js';
 import { DirectoryAdmin, type GrantTargetInput } from '../domain/directory-admin.js';
@@ -17,6 +18,14 @@ type AddSettings = (command: Command) => Command;
 const nonEmpty = (value: string) => {
   if (value.trim() === '') throw new InvalidArgumentError('must not be empty.');
   return value;
+};
+
+const fileText = (file: string) => {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InvalidArgumentError(`cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
 };
 
 export function addDirectoryCommands(program: Command, configOf: ConfigOf, withSettings: AddSettings): void {
@@ -99,13 +108,15 @@ export function addDirectoryCommands(program: Command, configOf: ConfigOf, withS
     .option('--app-id <appId>', 'application (client) id, a GUID; drawn at random if left out')
     .option('--roles <roles>', 'application permissions granted, space separated', 'OnlineMeetings.ReadWrite.All')
     .option('--scopes <scopes>', 'delegated permissions consented, space separated', 'OnlineMeetings.ReadWrite')
+    .option('--certificate <file>', 'public certificate (PEM) for client assertions; no private key', fileText)
     .action(
-      run(async (admin, opts: { tenant: string; name: string; appId?: string; roles: string; scopes: string }) => {
+      run(async (admin, opts: AppAddOptions) => {
         const { application, clientSecret } = await admin.addApplication(opts.tenant, {
           displayName: opts.name,
           roles: list(opts.roles),
           scopes: list(opts.scopes),
           ...(opts.appId === undefined ? {} : { appId: opts.appId }),
+          ...(opts.certificate === undefined ? {} : { certificate: opts.certificate }),
         });
         printJson({ ...application, clientSecret });
         process.stderr.write('Keep the clientSecret now: graphmeet stores only its hash and cannot show it again.\n');
@@ -119,8 +130,9 @@ export function addDirectoryCommands(program: Command, configOf: ConfigOf, withS
           ...a,
           roles: a.roles.join(' '),
           scopes: a.scopes.join(' '),
+          certificate: a.certificate?.thumbprint ?? null,
         }));
-        print(rows, ['appId', 'displayName', 'roles', 'scopes'], opts.json);
+        print(rows, ['appId', 'displayName', 'roles', 'scopes', 'certificate'], opts.json);
       }),
     );
   withTenant(sub(apps, 'remove', 'Remove an application.'))
@@ -228,4 +240,13 @@ function print(rows: object[], columns: string[], json: boolean | undefined): vo
       .join('  ')
       .trimEnd();
   process.stdout.write(`${[line(columns), ...cells.map(line)].join('\n')}\n`);
+}
+
+interface AppAddOptions {
+  tenant: string;
+  name: string;
+  appId?: string;
+  roles: string;
+  scopes: string;
+  certificate?: string;
 }

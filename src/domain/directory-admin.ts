@@ -9,6 +9,7 @@ import {
   type Store,
   type TenantRecord,
 } from '../storage/store.js';
+import { parseClientCertificate } from './client-certificates.js';
 import { hashClientSecret, newClientSecret } from './client-secrets.js';
 import type { Directory } from './directory.js';
 import { badRequest, GraphError, notFound } from './errors.js';
@@ -30,6 +31,8 @@ export interface ApplicationInput {
   displayName: string;
   roles?: string[];
   scopes?: string[];
+  /** A public certificate (PEM) for client assertions. */
+  certificate?: string | null;
 }
 
 export interface PolicyInput {
@@ -46,6 +49,8 @@ export interface ApplicationView {
   roles: string[];
   scopes: string[];
   hasClientSecret: boolean;
+  /** The registered certificate, named as the Entra portal names it; null when there is none. */
+  certificate: { thumbprint: string; notAfter: string } | null;
   createdDateTime: string;
 }
 
@@ -307,6 +312,7 @@ export function applicationOf(tenantId: string, input: ApplicationInput, secretH
     appId: input.appId === undefined ? randomUUID() : appIdOf(input.appId),
     displayName: text(input.displayName, 'displayName', 256),
     secretHash,
+    certificatePem: input.certificate == null ? null : parseClientCertificate(input.certificate).pem,
     roles: permissions(input.roles ?? defaultApplicationRoles, 'roles'),
     scopes: permissions(input.scopes ?? defaultApplicationScopes, 'scopes'),
     createdDateTime: new Date().toISOString(),
@@ -337,8 +343,15 @@ export function applicationView(app: ApplicationRecord): ApplicationView {
     roles: app.roles,
     scopes: app.scopes,
     hasClientSecret: app.secretHash !== null,
+    certificate: certificateView(app.certificatePem),
     createdDateTime: app.createdDateTime,
   };
+}
+
+function certificateView(pem: string | null): ApplicationView['certificate'] {
+  if (pem === null) return null;
+  const cert = parseClientCertificate(pem);
+  return { thumbprint: cert.thumbprint, notAfter: cert.notAfter.toISOString() };
 }
 
 /** A user of the tenant named by object id (a GUID) or by userPrincipalName. */

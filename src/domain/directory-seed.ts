@@ -26,6 +26,7 @@ const seedApplication = Type.Object(
     displayName: Type.String(),
     /** A secret of the seed's own choosing, so that test set-ups can be repeated; at least 16 characters. */
     clientSecret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
+    certificate: Type.Optional(Type.String({ maxLength: 16_384 })),
     roles: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
     scopes: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
   },
@@ -124,6 +125,9 @@ export async function importDirectorySeed(
           const record = applicationOf(tenantId, input, secretHash);
           await tx.directory.putApplication({
             ...record,
+            // Like the secret, a certificate the seed does not mention stays as it is.
+            certificatePem:
+              input.certificate === undefined ? (existing?.certificatePem ?? null) : record.certificatePem,
             createdDateTime: existing?.createdDateTime ?? record.createdDateTime,
           });
         });

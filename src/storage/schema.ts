@@ -46,6 +46,8 @@ export interface ApplicationsTable {
   app_id: string;
   display_name: string;
   secret_hash: string | null;
+  /** the public certificate for client assertions, PEM */
+  certificate_pem: string | null;
   /** JSON array of application permissions granted to the app */
   roles: string;
   /** JSON array of delegated permissions consented for the app */

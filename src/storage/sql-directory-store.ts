@@ -131,6 +131,7 @@ export class SqlDirectoryStore implements DirectoryStore {
         oc.columns(['tenant_id', 'app_id']).doUpdateSet({
           display_name: row.display_name,
           secret_hash: row.secret_hash,
+          certificate_pem: row.certificate_pem,
           roles: row.roles,
           scopes: row.scopes,
         }),
@@ -340,6 +341,7 @@ function applicationRow(app: ApplicationRecord): ApplicationsTable {
     app_id: app.appId,
     display_name: app.displayName,
     secret_hash: app.secretHash,
+    certificate_pem: app.certificatePem,
     roles: JSON.stringify(app.roles),
     scopes: JSON.stringify(app.scopes),
     created_at: app.createdDateTime,
@@ -352,6 +354,7 @@ function fromApplicationRow(r: Selectable<ApplicationsTable>): ApplicationRecord
     appId: r.app_id,
     displayName: r.display_name,
     secretHash: r.secret_hash,
+    certificatePem: r.certificate_pem,
     roles: JSON.parse(r.roles),
     scopes: JSON.parse(r.scopes),
     createdDateTime: r.created_at,

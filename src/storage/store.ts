@@ -123,6 +123,8 @@ export interface ApplicationRecord {
   displayName: string;
   /** See domain/client-secrets.ts; null for an app without a secret (tokens only from the CLI). */
   secretHash: string | null;
+  /** The public certificate (PEM) its client assertions are signed for; see domain/client-certificates.ts. */
+  certificatePem: string | null;
   /** Application permissions (app roles) an admin granted: what client-credentials tokens carry. */
   roles: string[];
   /** Delegated permissions consented for the app: what user tokens for it may carry. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { sqliteFileName } from '../../src/storage/open-store.js';
+import { newAppCertificate } from '../helpers/client-certificate.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { postJson } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -199,6 +200,7 @@ describe('applications', () => {
       roles: ['OnlineMeetings.ReadWrite.All'],
       scopes: ['OnlineMeetings.ReadWrite'],
       hasClientSecret: true,
+      certificate: null,
       createdDateTime: rest.createdDateTime,
     });
     const hash = storedSecretHash(tenant, appId) as string;
@@ -381,6 +383,23 @@ describe('directory import', () => {
     assert.equal((await admin('GET', `/tenants/${tenant}`)).json().displayName, 'Contoso');
     const policy = (await admin('GET', `/tenants/${tenant}/applicationAccessPolicies/lms`)).json();
     assert.deepEqual(policy.users, [userId]);
+  });
+
+  test('when a seed registers a certificate, then the app shows it, and a later seed without one keeps it', async () => {
+    const cert = await newAppCertificate();
+    const tenant = randomUUID();
+    const appId = randomUUID();
+    const seed = seedFor(tenant, randomUUID(), appId);
+    const withCert = { ...seed.tenants[0], applications: [{ appId, displayName: 'LMS', certificate: cert.certPem }] };
+    assert.equal((await admin('POST', '/directory/import', { tenants: [withCert] })).statusCode, 200);
+    const shown = (await admin('GET', `/tenants/${tenant}/applications/${appId}`)).json();
+    assert.equal(shown.certificate.thumbprint, cert.thumbprint);
+    assert.equal(shown.hasClientSecret, false);
+
+    assert.equal((await admin('POST', '/directory/import', seed)).statusCode, 200);
+    const after = (await admin('GET', `/tenants/${tenant}/applications/${appId}`)).json();
+    assert.equal(after.certificate.thumbprint, cert.thumbprint, 'a seed that does not mention it keeps it');
+    assert.equal(after.hasClientSecret, true);
   });
 
   test('when a seed has a mistake in its last entry, then 400 names the place and nothing of it is stored', async () => {

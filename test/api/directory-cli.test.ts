@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
+import { newAppCertificate } from '../helpers/client-certificate.js';
 import { runCliToEnd, startServerProcess } from '../helpers/server-process.js';
 
 const dirs: string[] = [];
@@ -143,6 +144,19 @@ describe('graphmeet users | apps | policy on a running server', () => {
     }
   });
 
+  test('when an app is added with --certificate, then it prints and lists the thumbprint, and no key is kept', async () => {
+    const dataDir = newDataDir();
+    const tenant = randomUUID();
+    const cert = await newAppCertificate();
+    const file = path.join(path.dirname(dataDir), 'app-cert.pem');
+    writeFileSync(file, cert.certPem);
+    const added = await cliJson(dataDir, 'apps', 'add', '--tenant', tenant, '--name', 'Bot', '--certificate', file);
+    assert.equal(added.certificate.thumbprint, cert.thumbprint);
+    const table = await cli(dataDir, 'apps', 'list', '--tenant', tenant);
+    assert.match(table.stdout.split('\n')[0] as string, /certificate$/);
+    assert.ok(table.stdout.includes(cert.thumbprint), table.stdout);
+  });
+
   test('when a CLI command gets a bad value or names something missing, then it exits non-zero saying why', async () => {
     const dataDir = newDataDir();
     const tenant = randomUUID();
@@ -156,6 +170,8 @@ describe('graphmeet users | apps | policy on a running server', () => {
       ],
       [['policy', 'create', '--tenant', tenant, '--name', 'p', '--app-ids', 'not-a-guid'], /appId 'not-a-guid'/],
       [['apps', 'add', '--tenant', tenant, '--name', 'x', '--roles', 'bad role!'], /not a permission name/],
+      [['apps', 'add', '--tenant', tenant, '--name', 'x', '--certificate', '/nonexistent.pem'], /cannot read it/],
+      [['apps', 'add', '--tenant', tenant, '--name', 'x', '--certificate', import.meta.filename], /not a PEM X\.509/],
     ];
     for (const [args, message] of cases) {
       const res = await cli(dataDir, ...args);

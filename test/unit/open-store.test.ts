@@ -18,7 +18,12 @@ test('when three stores open one fresh data dir at the same time, then each migr
       const names = db.prepare('select name from kysely_migration order by name').all() as { name: string }[];
       assert.deepEqual(
         names.map((r) => r.name),
-        ['001-meetings-and-directory', '002-tenants-applications-policies', '003-video-teleconference-id'],
+        [
+          '001-meetings-and-directory',
+          '002-tenants-applications-policies',
+          '003-video-teleconference-id',
+          '004-application-certificates',
+        ],
       );
     } finally {
       db.close();

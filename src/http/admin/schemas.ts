@@ -27,6 +27,7 @@ export const applicationBody = Type.Object(
     displayName: Type.String(),
     roles: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
     scopes: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
+    certificate: Type.Optional(Type.String({ maxLength: 16_384 })),
   },
   strict,
 );
@@ -61,6 +62,7 @@ export const application = Type.Object({
   roles: Type.Array(Type.String()),
   scopes: Type.Array(Type.String()),
   hasClientSecret: Type.Boolean(),
+  certificate: Type.Union([Type.Object({ thumbprint: Type.String(), notAfter: Type.String() }), Type.Null()]),
   createdDateTime: Type.String(),
 });
 /** The only answer that ever carries a client secret: the one to the request that made it. */

@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-meetings-and-directory.js';
 import * as m002 from './002-tenants-applications-policies.js';
 import * as m003 from './003-video-teleconference-id.js';
+import * as m004 from './004-application-certificates.js';
 
 /** Every migration, in order. Names are fixed once released: the database records them. */
 const migrations: Record<string, Migration> = {
   '001-meetings-and-directory': m001,
   '002-tenants-applications-policies': m002,
   '003-video-teleconference-id': m003,
+  '004-application-certificates': m004,
 };
 
 export const migrationProvider: MigrationProvider = {
