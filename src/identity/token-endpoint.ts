@@ -1,15 +1,18 @@
-import type { JWK } from 'jose';
+import { decodeProtectedHeader, type JWK, errors as joseErrors, jwtVerify } from 'jose';
+import { parseClientCertificate } from '../domain/client-certificates.js';
 import { verifyClientSecret } from '../domain/client-secrets.js';
 import { lookUpUser } from '../domain/directory-admin.js';
 import { isGuid } from '../domain/principal.js';
 import type { ApplicationRecord, Store } from '../storage/store.js';
 import type { SigningKey } from './signing-key.js';
+import { clockToleranceSeconds } from './token-verifier.js';
 import { graphAudiences, issuerFor, mintApplicationToken, mintDelegatedToken } from './tokens.js';
 
 /**
  * The parts of the Microsoft identity platform that clients of Graph need: per-tenant OpenID configuration,
- * the signing keys, and the v2.0 token endpoint with the client-credentials grant (app id + client secret),
- * which is what @azure/identity's ClientSecretCredential uses. The password grant (ROPC) hands out delegated
+ * the signing keys, and the v2.0 token endpoint with the client-credentials grant, authenticated by a client
+ * secret (@azure/identity's ClientSecretCredential) or by a client assertion signed with the app's registered
+ * certificate (ClientCertificateCredential). The password grant (ROPC) hands out delegated
  * tokens for a chosen directory user, and only on a server started with --dev-tokens.
  */
 
@@ -45,6 +48,8 @@ const missing = (parameter: string) =>
     900144,
     `The request body must contain the following parameter: '${parameter}'.`,
   );
+
+const jwtBearer = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
 /** Seconds a token from the endpoint is valid; Entra answers expires_in 3599 for its one-hour tokens. */
 const tokenLifetimeSeconds = 3600;
@@ -94,7 +99,7 @@ export class TokenEndpoint {
       jwks_uri: `${base}/discovery/v2.0/keys`,
       // graphmeet has no interactive sign-in; the endpoint is listed because OpenID configuration requires it.
       authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
-      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic'],
+      token_endpoint_auth_methods_supported: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
       grant_types_supported: this.o.devTokens ? ['client_credentials', 'password'] : ['client_credentials'],
       response_types_supported: ['token'],
       scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
@@ -146,11 +151,97 @@ export class TokenEndpoint {
     }
     const clientSecret = basic?.clientSecret ?? form.client_secret;
     if (grantType === 'client_credentials') {
-      await authenticateClient(app, clientSecret, true);
+      if (form.client_assertion_type !== undefined || form.client_assertion !== undefined) {
+        if (clientSecret !== undefined) {
+          throw new OAuthError(
+            400,
+            'invalid_request',
+            90023,
+            'The request carries both a client secret and a client assertion; send one of them.',
+          );
+        }
+        await this.authenticateByAssertion(tenantId, app, form);
+      } else {
+        await authenticateClient(app, clientSecret, true);
+      }
       return this.clientCredentials(tenantId, app, form.scope);
     }
     await authenticateClient(app, clientSecret, false);
     return this.password(tenantId, app, form);
+  }
+
+  /**
+   * private_key_jwt (RFC 7523), as Entra checks it: the assertion names a registered certificate by its `x5t#S256`
+   * (PS256, what MSAL sends) or `x5t` (RS256) thumbprint, is signed by that certificate's key, is addressed to
+   * this token endpoint, has the app as issuer and subject, and is within its time range.
+   */
+  private async authenticateByAssertion(tenantId: string, app: ApplicationRecord, form: Record<string, string>) {
+    if (form.client_assertion_type !== jwtBearer) {
+      throw new OAuthError(
+        400,
+        'invalid_request',
+        900144,
+        `The request body must contain the parameter 'client_assertion_type' with the value '${jwtBearer}'.`,
+      );
+    }
+    const assertion = form.client_assertion;
+    if (!assertion) throw missing('client_assertion');
+    const invalidAssertion = (aadsts: number, description: string) =>
+      new OAuthError(401, 'invalid_client', aadsts, description);
+    let header: ReturnType<typeof decodeProtectedHeader>;
+    try {
+      header = decodeProtectedHeader(assertion);
+    } catch {
+      throw new OAuthError(400, 'invalid_request', 50027, 'The client assertion is not a well-formed JWT.');
+    }
+    const cert = app.certificatePem === null ? undefined : parseClientCertificate(app.certificatePem);
+    const byThumbprint =
+      header.alg === 'PS256'
+        ? header['x5t#S256'] === cert?.x5tS256
+        : header.alg === 'RS256' && header.x5t === cert?.x5t;
+    if (!cert || !byThumbprint) {
+      const named = String(header['x5t#S256'] ?? header.x5t ?? 'none').slice(0, 64);
+      throw invalidAssertion(
+        700027,
+        `The certificate with identifier used to sign the client assertion is not registered on application '${app.appId}'. [Reason - The key was not found., Thumbprint of key used by client: '${named}', algorithm: '${String(header.alg).slice(0, 16)}'.] Register the public certificate with graphmeet apps add --certificate.`,
+      );
+    }
+    const tokenEndpoint = `${this.o.publicUrl()}/${tenantId}/oauth2/v2.0/token`;
+    try {
+      const { payload } = await jwtVerify(assertion, cert.publicKey, {
+        algorithms: [header.alg as string],
+        clockTolerance: clockToleranceSeconds, // as on the tokens graphmeet verifies
+        requiredClaims: ['aud', 'exp', 'iss', 'sub'],
+      });
+      if (payload.iss !== app.appId || payload.sub !== app.appId) {
+        throw invalidAssertion(
+          700021,
+          `Client assertion application identifier doesn't match 'client_id' parameter: its iss and sub must both be '${app.appId}'.`,
+        );
+      }
+      const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+      if (!audiences.includes(tokenEndpoint)) {
+        throw invalidAssertion(
+          700023,
+          `Client assertion audience claim does not match Realm issuer: the audience must be the token endpoint ${tokenEndpoint}.`,
+        );
+      }
+    } catch (err) {
+      if (err instanceof OAuthError) throw err;
+      if (err instanceof joseErrors.JWTExpired || (err as { claim?: string }).claim === 'nbf') {
+        throw invalidAssertion(700024, 'Client assertion is not within its valid time range.');
+      }
+      if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
+        throw invalidAssertion(700027, 'Client assertion contains an invalid signature.');
+      }
+      throw invalidAssertion(700027, `Client assertion failed validation: ${(err as Error).message.slice(0, 200)}`);
+    }
+    if (cert.notAfter.getTime() < Date.now() || cert.notBefore.getTime() > Date.now()) {
+      throw invalidAssertion(
+        700027,
+        `The certificate used to sign the client assertion is not valid now (valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}). Register a current certificate.`,
+      );
+    }
   }
 
   private async clientCredentials(tenantId: string, app: ApplicationRecord, scope: string | undefined) {

@@ -13,7 +13,7 @@ import type { SigningKey } from './signing-key.js';
 import { graphAudiences, issuerFor } from './tokens.js';
 
 /** Microsoft.IdentityModel's default clock skew, which Graph uses. */
-const clockToleranceSeconds = 300;
+export const clockToleranceSeconds = 300;
 
 /** The placeholder for the token's tenant in a trusted issuer, as in Entra's multi-tenant issuer template. */
 export const tenantPlaceholder = '{tenantid}';

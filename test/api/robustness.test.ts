@@ -253,8 +253,10 @@ function probe(g: Gen, tokens: { user: string; app: string }, meetingId: string)
       };
     }
     case 'token': {
-      const fields = ['grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password', 'client_assertion'];
+      const fields = ['grant_type', 'client_id', 'client_secret', 'scope', 'username', 'password'];
+      fields.push('client_assertion', 'client_assertion_type');
       const values = [...oddStrings, 'client_credentials', 'password', appId, 'https://graph.microsoft.com/.default'];
+      values.push('urn:ietf:params:oauth:client-assertion-type:jwt-bearer', 'eyJhbGciOiJQUzI1NiJ9.e30.x');
       const form = fields
         .filter(() => g.chance(0.6))
         .map((f) => `${f}=${enc(String(g.pick(values)))}`)

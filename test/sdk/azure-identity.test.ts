@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { newAppCertificate } from '../helpers/client-certificate.js';
 import { type HttpsTestApp, runFixture, startHttpsTestApp } from '../helpers/https-app.js';
 import { newUser, type TestUser } from '../helpers/test-app.js';
 
@@ -55,4 +56,32 @@ test('when the app has no access policy for the user, then its SDK call fails wi
   const run = await runAs(organizer, appId, clientSecret);
   assert.notEqual(run.code, 0);
   assert.match(run.stderr, /No application access policy found for this app/);
+});
+
+test('when @azure/identity ClientCertificateCredential uses graphmeet as its authority, then the kiota SDK creates a meeting with its token', async () => {
+  const [cert, unregistered] = await Promise.all([newAppCertificate(), newAppCertificate()]);
+  const organizer = newUser();
+  await server.t.addUser(organizer);
+  const { application } = await server.t.admin.addApplication(organizer.tenantId, {
+    displayName: 'Scheduler with a certificate',
+    certificate: cert.certPem,
+  });
+  await server.t.allowApp(organizer.tenantId, application.appId, { user: organizer.id });
+
+  const run = await runFixture('azure-identity-script.ts', {
+    NODE_EXTRA_CA_CERTS: server.certFile,
+    GRAPH_URL: server.baseUrl,
+    TENANT_ID: organizer.tenantId,
+    CLIENT_ID: application.appId,
+    CLIENT_CERTIFICATE: `${cert.keyPem}\n${cert.certPem}`,
+    WRONG_CERTIFICATE: `${unregistered.keyPem}\n${unregistered.certPem}`,
+    USER_ID: organizer.id,
+  });
+  assert.equal(run.code, 0, run.stderr);
+  const r = JSON.parse(run.stdout);
+  const claims = JSON.parse(Buffer.from(r.token.split('.')[1], 'base64url').toString());
+  assert.equal(claims.appid, application.appId);
+  assert.equal(r.meeting.subject, 'made with ClientCertificateCredential');
+  assert.ok(r.refused, 'an unregistered certificate must not get a token');
+  assert.match(run.stderr, /AADSTS700027/);
 });
