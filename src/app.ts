@@ -1,10 +1,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
+import type { Clock } from './common/clock.js';
+import { clip } from './common/text.js';
 import { parseDateTimeOffset } from './domain/date-time.js';
-import { Directory, type DirectoryMode } from './domain/directory.js';
-import { DirectoryAdmin } from './domain/directory-admin.js';
-import { GraphError } from './domain/errors.js';
-import { MeetingService } from './domain/online-meetings.js';
+import type { DirectoryAdmin } from './domain/directory-admin.js';
+import type { MeetingService } from './domain/online-meetings.js';
+import { badRequest, type GraphError, methodNotAllowed, notFound } from './graph/errors.js';
 import { apiVersions } from './graph/types.js';
 import { registerAdminRoutes } from './http/admin/index.js';
 import { registerBearerAuth } from './http/bearer-auth.js';
@@ -14,33 +15,31 @@ import { registerLoginRoutes } from './http/login/index.js';
 import { newRequestId, registerRequestContext } from './http/request-context.js';
 import { registerGraphRoutes } from './http/routes/index.js';
 import type { AdminKey } from './identity/admin-key.js';
-import type { SigningKey } from './identity/signing-key.js';
-import { TokenEndpoint } from './identity/token-endpoint.js';
-import { TokenVerifier, type TrustedIssuers } from './identity/token-verifier.js';
+import type { TokenEndpoint } from './identity/token-endpoint.js';
+import type { TokenVerifier } from './identity/token-verifier.js';
 import type { Store } from './storage/store.js';
 
-export interface AppDeps {
-  store: Store;
-  signingKey: SigningKey;
-  issuer: string;
+/** The services the HTTP app serves; compose.ts makes them. */
+export interface AppServices {
+  clock: Clock;
+  meetings: MeetingService;
+  admin: DirectoryAdmin;
+  verifier: TokenVerifier;
+  tokens: TokenEndpoint;
   adminKey: AdminKey;
-  /** Identity providers whose tokens are accepted besides graphmeet's own. */
-  trustedIssuers?: TrustedIssuers;
-  /** Serve the password grant, which hands out delegated tokens for directory users (development only). */
-  devTokens: boolean;
-  directoryMode: DirectoryMode;
-  /** Origin for links in responses; called per use because the port may be known only after listen. */
   publicUrl: () => string;
+  storage: Store['dialect'];
+}
+
+export interface HttpOptions {
   bodyLimit: number;
-  tollNumber: string;
-  tollFreeNumber: string;
   /** A pino logger; none in tests that do not look at logs. */
   logger?: FastifyBaseLogger;
   https?: { key: string; cert: string };
 }
 
 /** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
-export async function buildApp(deps: AppDeps) {
+export async function buildApp(services: AppServices, deps: HttpOptions) {
   const options: FastifyServerOptions = {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit,
@@ -114,47 +113,28 @@ export async function buildApp(deps: AppDeps) {
   );
 
   app.get('/_graphmeet/health', async (_request, reply) =>
-    reply.type(graphContentType).send({ status: 'ok', storage: deps.store.dialect }),
+    reply.type(graphContentType).send({ status: 'ok', storage: services.storage }),
   );
-
-  const directory = new Directory(deps.store, deps.directoryMode);
-  const meetings = new MeetingService({
-    store: deps.store,
-    directory,
-    publicUrl: deps.publicUrl,
-    tollNumber: deps.tollNumber || null,
-    tollFreeNumber: deps.tollFreeNumber || null,
-  });
-  const verifier = new TokenVerifier(deps.signingKey, () => [deps.issuer, deps.publicUrl()], deps.trustedIssuers);
 
   await app.register(
     async (scope) =>
       registerAdminRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), {
-        admin: new DirectoryAdmin(deps.store, directory),
-        store: deps.store,
-        directory,
-        key: deps.adminKey,
+        admin: services.admin,
+        key: services.adminKey,
       }),
     { prefix: '/_graphmeet' },
   );
 
-  await registerLoginRoutes(app, {
-    tokens: new TokenEndpoint({
-      store: deps.store,
-      signingKey: deps.signingKey,
-      publicUrl: deps.publicUrl,
-      devTokens: deps.devTokens,
-    }),
-  });
+  await registerLoginRoutes(app, { tokens: services.tokens });
 
   for (const version of apiVersions) {
     await app.register(
       async (scope) => {
-        registerBearerAuth(scope, verifier);
+        registerBearerAuth(scope, services.verifier, services.clock);
         registerGraphRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), {
           version,
-          meetings,
-          publicUrl: deps.publicUrl,
+          meetings: services.meetings,
+          publicUrl: services.publicUrl,
         });
       },
       { prefix: `/${version}` },
@@ -178,23 +158,19 @@ function loggableUrl(url: string): string {
 /** Graph answers an unknown segment with 400 and a known resource with an unsupported method with 405. */
 function routeNotFound(method: string, url: string): GraphError {
   const path = url.split('?')[0] ?? '';
-  if (!/^\/(v1\.0|beta)(\/|$)/i.test(path)) return new GraphError(404, 'NotFound', `Nothing is served at '${path}'.`);
+  if (!/^\/(v1\.0|beta)(\/|$)/i.test(path)) return notFound(`Nothing is served at '${path}'.`);
   if (/\/onlineMeetings(\/|$)/i.test(path)) {
-    return new GraphError(
-      405,
-      'MethodNotAllowed',
-      `The HTTP method '${method}' is not supported on this onlineMeetings resource.`,
-    );
+    return methodNotAllowed(`The HTTP method '${method}' is not supported on this onlineMeetings resource.`);
   }
   const segments = path.split('/').filter(Boolean);
   const segment = segments.length > 1 ? segments[segments.length - 1] : '';
-  return new GraphError(400, 'BadRequest', `Resource not found for the segment '${safeSegment(segment ?? '')}'.`);
+  return badRequest(`Resource not found for the segment '${clip(decodedSegment(segment ?? ''), 100)}'.`);
 }
 
-function safeSegment(segment: string): string {
-  let decoded = segment;
+function decodedSegment(segment: string): string {
   try {
-    decoded = decodeURIComponent(segment);
-  } catch {}
-  return decoded.length > 100 ? `${decoded.slice(0, 100)}…` : decoded;
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

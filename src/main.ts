@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { buildApp } from './app.js';
+import { composeApp } from './compose.js';
 import { type Config, ConfigError, usesTls } from './config/config.js';
-import { importDirectorySeed, parseDirectorySeed } from './domain/directory-seed.js';
-import { GraphError } from './domain/errors.js';
+import type { DirectoryAdmin } from './domain/directory-admin.js';
+import { parseDirectorySeed } from './domain/directory-seed.js';
+import { GraphError } from './graph/errors.js';
 import { loadAdminKey } from './identity/admin-key.js';
 import { ensureDataDir } from './identity/data-dir.js';
 import { loadSigningKey } from './identity/signing-key.js';
 import { graphAudiences } from './identity/tokens.js';
 import { openSqliteStore } from './storage/open-store.js';
-import type { Store } from './storage/store.js';
 import { ensureLocalhostCertificate, readTlsFiles } from './tls/certificate.js';
 
 export interface RunningServer {
@@ -18,19 +18,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** config -> data dir, key and store -> buildApp -> listen. */
+/** config -> data dir, keys and store -> composeApp -> seed -> listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'graphmeet' } });
   ensureDataDir(config.dataDir);
   const signingKey = await loadSigningKey(config.dataDir);
   const adminKey = await loadAdminKey(config.dataDir, config.adminKeyFile);
   const store = await openSqliteStore(config.dataDir);
-  try {
-    if (config.seed) await loadSeed(store, config.seed, logger);
-  } catch (err) {
-    await store.close();
-    throw err;
-  }
 
   let tls: { cert: string; key: string } | undefined;
   if (config.certFile && config.keyFile) {
@@ -42,7 +36,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
 
   let origin = '';
-  const app = await buildApp({
+  const { app, services } = await composeApp({
     store,
     signingKey,
     issuer: config.issuer,
@@ -66,6 +60,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ...(tls ? { https: tls } : {}),
   });
   try {
+    if (config.seed) await loadSeed(services.admin, config.seed, logger);
     logger.info({ dataDir: config.dataDir, storage: store.dialect }, `data dir ${config.dataDir} (${store.dialect})`);
     logger.info({ adminKeyFile: adminKey.file }, `admin API key: ${adminKey.file}`);
     if (config.devTokens) {
@@ -79,6 +74,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       listenTextResolver: (address) => `graphmeet listening on ${address}`,
     });
   } catch (err) {
+    await app.close();
     await store.close();
     throw err;
   }
@@ -100,7 +96,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 }
 
 /** Applies the seed file before the server takes requests; a bad seed stops the start with its reason. */
-async function loadSeed(store: Store, file: string, logger: pino.Logger): Promise<void> {
+async function loadSeed(admin: DirectoryAdmin, file: string, logger: pino.Logger): Promise<void> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -108,7 +104,7 @@ async function loadSeed(store: Store, file: string, logger: pino.Logger): Promis
     throw new ConfigError(`--seed ${file}: ${(err as Error).message}`);
   }
   try {
-    const summary = await importDirectorySeed(store, parseDirectorySeed(parsed));
+    const summary = await admin.importSeed(parseDirectorySeed(parsed));
     logger.info({ seed: file, ...summary }, `directory seed ${file} loaded`);
   } catch (err) {
     if (err instanceof GraphError) throw new ConfigError(`--seed ${file}: ${err.message}`);

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isLoopbackHost, withTenant } from '../common/urls.js';
 
 /**
  * The one place that knows every setting: its CLI flag, its environment variable, its default and what it
@@ -80,19 +81,15 @@ const requiredHttpUrl: Parser<string> = (raw, name) => {
   return url;
 };
 
-/** Entra's multi-tenant issuers name the tenant with this placeholder. */
-const tenantPlaceholder = '{tenantid}';
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
-
 /** https, or plain http to this machine only (a local identity provider, tests). */
 const secureUrl = (raw: string, name: string): URL => {
   let url: URL;
   try {
-    url = new URL(raw.replaceAll(tenantPlaceholder, '00000000-0000-0000-0000-000000000000'));
+    url = new URL(withTenant(raw, '00000000-0000-0000-0000-000000000000'));
   } catch {
     throw new ConfigError(`${name} must be an absolute URL, got '${raw}'`);
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopbackHosts.has(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new ConfigError(`${name} must be an https URL (plain http only for localhost), got '${raw}'`);
   }
   return url;

@@ -1,5 +1,5 @@
 import { createHash, type KeyObject, X509Certificate } from 'node:crypto';
-import { badRequest } from './errors.js';
+import { badRequest } from '../graph/errors.js';
 
 /**
  * Certificate credentials, as an Entra app registration keeps them: only the public certificate is uploaded, and

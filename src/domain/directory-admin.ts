@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import type { Clock } from '../common/clock.js';
+import { conflict, notFound } from '../graph/errors.js';
 import {
   type AccessPolicyRecord,
   type ApplicationRecord,
@@ -12,34 +13,23 @@ import {
 import { parseClientCertificate } from './client-certificates.js';
 import { hashClientSecret, newClientSecret } from './client-secrets.js';
 import type { Directory } from './directory.js';
-import { badRequest, GraphError, notFound } from './errors.js';
-import { isGuid } from './principal.js';
+import type { ApplicationInput, PolicyChange, PolicyInput, UserInput } from './directory-inputs.js';
+import {
+  appIdOf,
+  applicationOf,
+  displayText,
+  findPolicy,
+  findUser,
+  policyOf,
+  tenantIdOf,
+  userOf,
+} from './directory-records.js';
+import { type DirectorySeed, importDirectorySeed, type SeedSummary } from './directory-seed.js';
 
 /**
  * The administrator's use cases: tenants, users, applications and application access policies. The CLI, the
  * admin HTTP API and seed files all come through here, so they apply the same rules and cannot disagree.
  */
-
-export interface UserInput {
-  id?: string;
-  userPrincipalName: string;
-  displayName?: string | null;
-}
-
-export interface ApplicationInput {
-  appId?: string;
-  displayName: string;
-  roles?: string[];
-  scopes?: string[];
-  /** A public certificate (PEM) for client assertions. */
-  certificate?: string | null;
-}
-
-export interface PolicyInput {
-  name: string;
-  appIds: string[];
-  description?: string | null;
-}
 
 /** An application as shown to administrators: never its secret or the secret's hash. */
 export interface ApplicationView {
@@ -68,23 +58,29 @@ export interface PolicyView {
 /** Who a policy is granted to: one user (by object id or UPN) or the whole tenant. */
 export type GrantTargetInput = { user: string } | { global: true };
 
+/** A grant target as a path names it: `global`, or a user's object id or UPN. */
+export const grantTargetNamed = (target: string): GrantTargetInput =>
+  target.toLowerCase() === globalTarget ? { global: true } : { user: target };
+
 /** What applications get when an administrator does not say: enough to create and read meetings. */
-export const defaultApplicationRoles = ['OnlineMeetings.ReadWrite.All'];
-export const defaultApplicationScopes = ['OnlineMeetings.ReadWrite'];
 
-const conflict = (message: string) => new GraphError(409, 'Conflict', message);
-
-const upnPattern = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
-const permissionPattern = /^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)*$/;
-const policyNamePattern = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
-const controlCharacters = /\p{Cc}/u;
+export interface DirectoryAdminOptions {
+  store: Store;
+  clock: Clock;
+  /** The serving process's directory, told about changes so it stops remembering old values at once. */
+  directory?: Directory;
+}
 
 export class DirectoryAdmin {
-  constructor(
-    private readonly store: Store,
-    /** The serving process's directory, told about changes so it stops remembering old values at once. */
-    private readonly directory?: Directory,
-  ) {}
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly directory: Directory | undefined;
+
+  constructor(o: DirectoryAdminOptions) {
+    this.store = o.store;
+    this.clock = o.clock;
+    this.directory = o.directory;
+  }
 
   // ---- tenants ----
 
@@ -94,7 +90,10 @@ export class DirectoryAdmin {
 
   async putTenant(tenantId: string, displayName: string | null): Promise<TenantRecord> {
     const id = tenantIdOf(tenantId);
-    await this.store.directory.ensureTenant(id, displayName === null ? null : text(displayName, 'displayName', 256));
+    await this.store.directory.ensureTenant(
+      id,
+      displayName === null ? null : displayText(displayName, 'displayName', 256),
+    );
     return (await this.store.directory.getTenant(id)) as TenantRecord;
   }
 
@@ -155,7 +154,7 @@ export class DirectoryAdmin {
     input: ApplicationInput,
   ): Promise<{ application: ApplicationView; clientSecret: string }> {
     const clientSecret = newClientSecret();
-    const record = applicationOf(tenantIdOf(tenantId), input, await hashClientSecret(clientSecret));
+    const record = applicationOf(tenantIdOf(tenantId), input, await hashClientSecret(clientSecret), this.createdNow());
     await this.store.directory.ensureTenant(record.tenantId);
     try {
       await this.store.directory.insertApplication(record);
@@ -202,11 +201,7 @@ export class DirectoryAdmin {
   }
 
   /** Replaces the policy's app ids and, when given, its description (Set-CsApplicationAccessPolicy). */
-  async updatePolicy(
-    tenantId: string,
-    name: string,
-    change: { appIds?: string[]; description?: string | null },
-  ): Promise<PolicyView> {
+  async updatePolicy(tenantId: string, name: string, change: PolicyChange): Promise<PolicyView> {
     const tid = tenantIdOf(tenantId);
     const current = await findPolicy(this.store, tid, name);
     const updated = policyOf(tid, {
@@ -268,6 +263,18 @@ export class DirectoryAdmin {
     }
   }
 
+  /** Loads a directory seed (the format of `graphmeet serve --seed`), all of it or nothing. */
+  importSeed(seed: DirectorySeed): Promise<SeedSummary> {
+    return importDirectorySeed(this.store, seed, {
+      clock: this.clock,
+      ...(this.directory ? { directory: this.directory } : {}),
+    });
+  }
+
+  private createdNow(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
   private async policyViews(tenantId: string, policies: AccessPolicyRecord[]): Promise<PolicyView[]> {
     const grants = await this.store.directory.listGrants(tenantId);
     return policies.map((p) => {
@@ -275,64 +282,6 @@ export class DirectoryAdmin {
       return { ...p, global: mine.includes(globalTarget), users: mine.filter((t) => t !== globalTarget) };
     });
   }
-}
-
-// ---- validation shared with seed import ----
-
-export function tenantIdOf(value: string): string {
-  if (!isGuid(value)) throw badRequest(`The tenant id '${clip(value)}' is not valid: it must be a GUID.`);
-  return value.toLowerCase();
-}
-
-export function appIdOf(value: string): string {
-  if (!isGuid(value)) throw badRequest(`The appId '${clip(value)}' is not valid: it must be a GUID.`);
-  return value.toLowerCase();
-}
-
-export function userOf(tenantId: string, input: UserInput): DirectoryUser {
-  if (input.id !== undefined && !isGuid(input.id)) {
-    throw badRequest(`The user id '${clip(input.id)}' is not valid: object ids are GUIDs.`);
-  }
-  if (!upnPattern.test(input.userPrincipalName)) {
-    throw badRequest(
-      `The userPrincipalName '${clip(input.userPrincipalName)}' is not valid: it must look like alias@domain.example.`,
-    );
-  }
-  return {
-    tenantId,
-    id: (input.id ?? randomUUID()).toLowerCase(),
-    userPrincipalName: input.userPrincipalName,
-    displayName: input.displayName == null ? null : text(input.displayName, 'displayName', 256),
-  };
-}
-
-export function applicationOf(tenantId: string, input: ApplicationInput, secretHash: string | null): ApplicationRecord {
-  return {
-    tenantId,
-    appId: input.appId === undefined ? randomUUID() : appIdOf(input.appId),
-    displayName: text(input.displayName, 'displayName', 256),
-    secretHash,
-    certificatePem: input.certificate == null ? null : parseClientCertificate(input.certificate).pem,
-    roles: permissions(input.roles ?? defaultApplicationRoles, 'roles'),
-    scopes: permissions(input.scopes ?? defaultApplicationScopes, 'scopes'),
-    createdDateTime: new Date().toISOString(),
-  };
-}
-
-export function policyOf(tenantId: string, input: PolicyInput): AccessPolicyRecord {
-  if (!policyNamePattern.test(input.name)) {
-    throw badRequest(
-      `The policy name '${clip(input.name)}' is not valid: use up to 64 letters, digits, spaces, dots, dashes or underscores, starting with a letter or digit.`,
-    );
-  }
-  if (input.appIds.length === 0) throw badRequest('A policy must name at least one appId.');
-  if (input.appIds.length > 1000) throw badRequest('A policy can name at most 1000 appIds.');
-  return {
-    tenantId,
-    name: input.name,
-    description: input.description == null ? null : text(input.description, 'description', 1024),
-    appIds: [...new Set(input.appIds.map(appIdOf))],
-  };
 }
 
 export function applicationView(app: ApplicationRecord): ApplicationView {
@@ -352,43 +301,4 @@ function certificateView(pem: string | null): ApplicationView['certificate'] {
   if (pem === null) return null;
   const cert = parseClientCertificate(pem);
   return { thumbprint: cert.thumbprint, notAfter: cert.notAfter.toISOString() };
-}
-
-/** A user of the tenant named by object id (a GUID) or by userPrincipalName. */
-export function lookUpUser(store: Store, tenantId: string, idOrUpn: string): Promise<DirectoryUser | undefined> {
-  return isGuid(idOrUpn)
-    ? store.directory.getUser(tenantId, idOrUpn.toLowerCase())
-    : store.directory.getUserByUpn(tenantId, idOrUpn);
-}
-
-export async function findUser(store: Store, tenantId: string, idOrUpn: string): Promise<DirectoryUser> {
-  const user = await lookUpUser(store, tenantId, idOrUpn);
-  if (!user) throw notFound(`Tenant '${tenantId}' has no user '${clip(idOrUpn)}'.`);
-  return user;
-}
-
-async function findPolicy(store: Store, tenantId: string, name: string): Promise<AccessPolicyRecord> {
-  const policy = await store.directory.getPolicy(tenantId, name);
-  if (!policy) throw notFound(`Tenant '${tenantId}' has no application access policy named '${clip(name)}'.`);
-  return policy;
-}
-
-function permissions(values: string[], what: string): string[] {
-  for (const v of values) {
-    if (v.length > 100 || !permissionPattern.test(v)) {
-      throw badRequest(`The ${what} entry '${clip(v)}' is not a permission name such as OnlineMeetings.ReadWrite.All.`);
-    }
-  }
-  return [...new Set(values)];
-}
-
-function text(value: string, what: string, max: number): string {
-  if (value.length === 0 || value.length > max || controlCharacters.test(value)) {
-    throw badRequest(`The ${what} must be 1 to ${max} characters without control characters.`);
-  }
-  return value;
-}
-
-function clip(value: string): string {
-  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
 }

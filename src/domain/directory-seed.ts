@@ -1,10 +1,12 @@
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
+import type { Clock } from '../common/clock.js';
+import { badRequest, GraphError } from '../graph/errors.js';
 import { DuplicateKey, globalTarget, type Store } from '../storage/store.js';
 import { hashClientSecret, verifyClientSecret } from './client-secrets.js';
 import type { Directory } from './directory.js';
-import { appIdOf, applicationOf, findUser, policyOf, tenantIdOf, type UserInput, userOf } from './directory-admin.js';
-import { badRequest, GraphError } from './errors.js';
+import { applicationInput, policyInput, type UserInput, userInput } from './directory-inputs.js';
+import { appIdOf, applicationOf, findUser, policyOf, tenantIdOf, userOf } from './directory-records.js';
 
 /**
  * A directory seed: tenants with their users, applications and application access policies, loaded by
@@ -15,29 +17,20 @@ import { badRequest, GraphError } from './errors.js';
 const strict = { additionalProperties: false } as const;
 const nullableText = Type.Optional(Type.Union([Type.String(), Type.Null()]));
 
-const seedUser = Type.Object(
-  { id: Type.Optional(Type.String()), userPrincipalName: Type.String(), displayName: nullableText },
-  strict,
-);
-
+/** An application of a seed names its appId, and may choose its secret so that test set-ups can be repeated. */
 const seedApplication = Type.Object(
   {
+    ...applicationInput.properties,
     appId: Type.String(),
-    displayName: Type.String(),
-    /** A secret of the seed's own choosing, so that test set-ups can be repeated; at least 16 characters. */
     clientSecret: Type.Optional(Type.String({ minLength: 16, maxLength: 256 })),
-    certificate: Type.Optional(Type.String({ maxLength: 16_384 })),
-    roles: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
-    scopes: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
   },
   strict,
 );
 
+/** A policy of a seed also says whom it is granted to. */
 const seedPolicy = Type.Object(
   {
-    name: Type.String(),
-    description: nullableText,
-    appIds: Type.Array(Type.String(), { minItems: 1, maxItems: 1000 }),
+    ...policyInput.properties,
     grantedTo: Type.Optional(
       Type.Object(
         {
@@ -59,7 +52,7 @@ export const directorySeed = Type.Object(
         {
           id: Type.String(),
           displayName: nullableText,
-          users: Type.Optional(Type.Array(seedUser, { maxItems: 100_000 })),
+          users: Type.Optional(Type.Array(userInput, { maxItems: 100_000 })),
           applications: Type.Optional(Type.Array(seedApplication, { maxItems: 1000 })),
           applicationAccessPolicies: Type.Optional(Type.Array(seedPolicy, { maxItems: 1000 })),
         },
@@ -97,7 +90,7 @@ export function parseDirectorySeed(value: unknown): DirectorySeed {
 export async function importDirectorySeed(
   store: Store,
   seed: DirectorySeed,
-  directory?: Directory,
+  { clock, directory }: { clock: Clock; directory?: Directory },
 ): Promise<SeedSummary> {
   const summary: SeedSummary = { tenants: 0, users: 0, applications: 0, applicationAccessPolicies: 0, grants: 0 };
   const touchedUsers: [string, string][] = [];
@@ -122,7 +115,7 @@ export async function importDirectorySeed(
             input.clientSecret === undefined
               ? (existing?.secretHash ?? null)
               : (secretHashes.get(`${tenantId}/${appIdOf(input.appId)}`) as string);
-          const record = applicationOf(tenantId, input, secretHash);
+          const record = applicationOf(tenantId, input, secretHash, new Date(clock.now()).toISOString());
           await tx.directory.putApplication({
             ...record,
             // Like the secret, a certificate the seed does not mention stays as it is.

@@ -1,8 +1,17 @@
+import type { Clock } from '../common/clock.js';
+import { isGuid } from '../common/guid.js';
+import { clip } from '../common/text.js';
+import { badRequest, forbidden, noApplicationAccessPolicy } from '../graph/errors.js';
 import type { MeetingParticipantInfo } from '../graph/online-meeting.js';
-import { type DirectoryUser, DuplicateKey, type Store } from '../storage/store.js';
-import { badRequest, forbidden } from './errors.js';
-import { noApplicationAccessPolicy } from './permissions.js';
-import { type ApplicationPrincipal, type DelegatedPrincipal, isGuid } from './principal.js';
+import {
+  type ApplicationRecord,
+  type DirectoryStore,
+  type DirectoryUser,
+  DuplicateKey,
+  type Store,
+  type TenantRecord,
+} from '../storage/store.js';
+import type { ApplicationPrincipal, DelegatedPrincipal } from './principal.js';
 
 /**
  * `open`: a signed-in user the directory does not know yet is added on their first request, as Entra already
@@ -11,7 +20,11 @@ import { type ApplicationPrincipal, type DelegatedPrincipal, isGuid } from './pr
  */
 export type DirectoryMode = 'open' | 'closed';
 
-/** Roles that only users of the organizer's own directory may be given (create page: "not registered in Entra"). */
+/**
+ * Roles that only users of the organizer's own directory may be given: the create page
+ * (https://learn.microsoft.com/en-us/graph/api/application-post-onlinemeetings) says presenters and co-organizers
+ * must be registered in Entra.
+ */
 const directoryOnlyRoles = new Set(['presenter', 'coorganizer']);
 
 /** How long a signed-in user is remembered without asking the database; changes from other processes show after it. */
@@ -22,6 +35,7 @@ export class Directory {
 
   constructor(
     private readonly store: Store,
+    private readonly clock: Clock,
     private readonly mode: DirectoryMode = 'open',
     private readonly cacheSize = 10_000,
   ) {}
@@ -31,7 +45,7 @@ export class Directory {
     const key = `${p.tenantId}/${p.userId}`;
     const fingerprint = `${p.userPrincipalName ?? ''}\n${p.displayName ?? ''}`;
     const cached = this.signedIn.get(key);
-    if (cached && cached.fingerprint === fingerprint && cached.until > Date.now()) return cached.user;
+    if (cached && cached.fingerprint === fingerprint && cached.until > this.clock.now()) return cached.user;
 
     let user = await this.store.directory.getUser(p.tenantId, p.userId);
     if (this.mode === 'open' && (!user || tokenFillsGaps(user, p))) {
@@ -44,7 +58,7 @@ export class Directory {
       );
     }
     if (this.signedIn.size >= this.cacheSize) this.signedIn.clear();
-    this.signedIn.set(key, { user, fingerprint, until: Date.now() + signInCacheMs });
+    this.signedIn.set(key, { user, fingerprint, until: this.clock.now() + signInCacheMs });
     return user;
   }
 
@@ -75,6 +89,22 @@ export class Directory {
 
   findUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined> {
     return this.store.directory.getUser(tenantId, userId.toLowerCase());
+  }
+
+  /** A user of the tenant named by object id (a GUID) or by userPrincipalName. */
+  findUserByIdOrUpn(tenantId: string, idOrUpn: string): Promise<DirectoryUser | undefined> {
+    return lookUpUser(this.store.directory, tenantId, idOrUpn);
+  }
+
+  findTenant(tenantId: string): Promise<TenantRecord | undefined> {
+    return this.store.directory.getTenant(tenantId);
+  }
+
+  /** An application registered in the tenant, by its (client) id. */
+  findApplication(tenantId: string, appId: string): Promise<ApplicationRecord | undefined> {
+    return isGuid(appId)
+      ? this.store.directory.getApplication(tenantId, appId.toLowerCase())
+      : Promise.resolve(undefined);
   }
 
   /**
@@ -139,6 +169,15 @@ export class Directory {
   }
 }
 
+/** A user of the tenant named by object id (a GUID) or by userPrincipalName, in `store` (which may be a transaction). */
+export function lookUpUser(
+  store: DirectoryStore,
+  tenantId: string,
+  idOrUpn: string,
+): Promise<DirectoryUser | undefined> {
+  return isGuid(idOrUpn) ? store.getUser(tenantId, idOrUpn.toLowerCase()) : store.getUserByUpn(tenantId, idOrUpn);
+}
+
 /** Whether the token can tell the directory something it lacks; only then is there anything to write. */
 function tokenFillsGaps(user: DirectoryUser, p: DelegatedPrincipal): boolean {
   return (
@@ -163,5 +202,5 @@ function namedBy(a: MeetingParticipantInfo, tenantId: string): AttendeeName {
   const id = ofThisTenant && isGuid(user?.id) ? user.id.toLowerCase() : null;
   const upn = a.upn ? a.upn.toLowerCase() : null;
   const label = a.upn ?? user?.id ?? user?.displayName ?? 'unnamed';
-  return { id, upn, label: label.length > 120 ? `${label.slice(0, 120)}…` : label };
+  return { id, upn, label: clip(label) };
 }

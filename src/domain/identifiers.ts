@@ -1,8 +1,10 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { guidSource, isGuid } from '../common/guid.js';
 
 /**
- * Identifier shapes of the real service (spec §3). Clients are told not to parse them, but many do, and some
- * build ids by hand, so graphmeet issues the same forms.
+ * Identifier shapes of the real service, as its responses show them (the examples of
+ * https://learn.microsoft.com/en-us/graph/api/resources/onlinemeeting and the pages of its operations). Clients
+ * are told not to parse them, but many do, and some build ids by hand, so graphmeet issues the same forms.
  */
 
 /** `19:meeting_{base64 of a GUID string}@thread.v2`, the chat thread of a private meeting. */
@@ -23,14 +25,17 @@ function encodeLower(value: string): string {
   return encodeURIComponent(value).replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
 }
 
+export interface JoinLinkParts {
+  publicUrl: string;
+  threadId: string;
+  tenantId: string;
+  organizerId: string;
+  /** '0' for a private meeting, the channel message's id for a channel meeting. */
+  messageId?: string;
+}
+
 /** The classic meetup-join link: `/l/meetup-join/{enc threadId}/{messageId}?context={enc {"Tid","Oid"}}`. */
-export function joinWebUrlFor(
-  publicUrl: string,
-  threadId: string,
-  tenantId: string,
-  organizerId: string,
-  messageId = '0',
-): string {
+export function joinWebUrlFor({ publicUrl, threadId, tenantId, organizerId, messageId = '0' }: JoinLinkParts): string {
   const context = JSON.stringify({ Tid: tenantId, Oid: organizerId });
   return `${publicUrl}/l/meetup-join/${encodeLower(threadId)}/${messageId}?context=${encodeLower(context)}`;
 }
@@ -59,7 +64,10 @@ export function newPasscode(): string {
 /** The number a video conferencing device dials into the meeting with. Unique across the server. */
 export const newVideoTeleconferenceId = () => digits(10);
 
-/** Channel meetings hang off a channel message, whose ids are millisecond timestamps (spec §3.2). */
+/**
+ * Channel meetings hang off a channel message, whose ids are millisecond timestamps (example 2 of
+ * https://learn.microsoft.com/en-us/graph/api/application-post-onlinemeetings?view=graph-rest-beta).
+ */
 export const newChannelMessageId = (nowMs: number) => String(nowMs);
 
 export interface MeetingKey {
@@ -68,14 +76,13 @@ export interface MeetingKey {
   threadId: string;
 }
 
-const guidPart = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
-const currentForm = new RegExp(`^1\\*(${guidPart})\\*(\\d+)\\*\\*(19:[^\\s*]+@thread\\.[a-z0-9]+)$`);
-const legacyForm = new RegExp(`^(${guidPart})_(19:[^\\s]+@thread\\.[a-z0-9]+)$`);
+const currentForm = new RegExp(`^1\\*(${guidSource})\\*(\\d+)\\*\\*(19:[^\\s*]+@thread\\.[a-z0-9]+)$`);
+const legacyForm = new RegExp(`^(${guidSource})_(19:[^\\s]+@thread\\.[a-z0-9]+)$`);
 
 /**
- * Reads a meeting id in either of Graph's forms (spec §3.1): base64 of `1*{oid}*{messageId}**{threadId}`
- * (standard or URL-safe alphabet, padded or not), or the older `{oid}_{threadId}`. Null for anything else,
- * such as the Teams client's `MCMx…` ids, which Graph does not accept either.
+ * Reads a meeting id in either of Graph's forms: base64 of `1*{oid}*{messageId}**{threadId}`
+ * (standard or URL-safe alphabet, padded or not), or the older `{oid}_{threadId}` (the example of
+ * https://learn.microsoft.com/en-us/graph/api/onlinemeeting-delete). Null for anything else, such as the Teams client's `MCMx…` ids, which Graph does not accept either.
  */
 export function parseMeetingId(raw: string): MeetingKey | null {
   const legacy = legacyForm.exec(raw);
@@ -109,8 +116,8 @@ export function fullyDecoded(value: string): string {
 
 /**
  * What a join link names: the classic `…/l/meetup-join/{threadId}/{messageId}?context={"Tid","Oid"}` gives the
- * meeting's key, the short `…/meet/{joinMeetingId}?p=…` its meeting ID (spec §3.3). The host is not compared:
- * links made under another public URL still name the same meeting.
+ * meeting's key, the short `…/meet/{joinMeetingId}?p=…` its meeting ID (microsoftgraph/microsoft-graph-comms-samples#829).
+ * The host is not compared: links made under another public URL still name the same meeting.
  */
 export function parseJoinWebUrl(raw: string): { key: MeetingKey; tenantId: string } | { joinMeetingId: string } | null {
   const value = fullyDecoded(raw.trim());
@@ -126,7 +133,7 @@ export function parseJoinWebUrl(raw: string): { key: MeetingKey; tenantId: strin
     return null;
   }
   const { Tid, Oid } = (parsed ?? {}) as { Tid?: unknown; Oid?: unknown };
-  if (typeof Tid !== 'string' || typeof Oid !== 'string' || !new RegExp(`^${guidPart}$`).test(Oid)) return null;
+  if (typeof Tid !== 'string' || typeof Oid !== 'string' || !isGuid(Oid)) return null;
   return {
     key: { organizerId: Oid.toLowerCase(), messageId: classic[2] as string, threadId: classic[1] as string },
     tenantId: Tid.toLowerCase(),

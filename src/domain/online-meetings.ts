@@ -1,3 +1,7 @@
+import type { Clock } from '../common/clock.js';
+import { isGuid } from '../common/guid.js';
+import { clip } from '../common/text.js';
+import { badRequest, conflict, forbidden, notFound } from '../graph/errors.js';
 import type {
   CreateOnlineMeetingBody,
   CreateOrGetOnlineMeetingBody,
@@ -8,8 +12,8 @@ import type {
 import { meetingSettings } from '../graph/online-meeting.js';
 import type { ApiVersion } from '../graph/types.js';
 import { type DirectoryUser, IdentifierTaken, type MeetingRecord, type Store } from '../storage/store.js';
+import { isObject, merged } from './complex-values.js';
 import {
-  addDays,
   addHours,
   compareDateTimeOffset,
   type DateTimeOffset,
@@ -18,7 +22,7 @@ import {
   parseDateTimeOffset,
 } from './date-time.js';
 import type { Directory } from './directory.js';
-import { badRequest, forbidden, GraphError, notFound } from './errors.js';
+import { expiryOfNewMeeting } from './expiry.js';
 import {
   fullyDecoded,
   joinWebUrlFor,
@@ -33,19 +37,22 @@ import {
   parseJoinWebUrl,
   parseMeetingId,
 } from './identifiers.js';
-import { applyUpdate, checkUpdate, expiryDays, isObject, merged } from './online-meeting-update.js';
-import { authorize, type Operation } from './permissions.js';
-import { isGuid, type Principal } from './principal.js';
+import { applyUpdate, checkUpdate } from './online-meeting-update.js';
+import { authorize, type Grant } from './permissions.js';
+import type { Principal } from './principal.js';
 
 export interface MeetingServiceOptions {
   store: Store;
   directory: Directory;
+  clock: Clock;
   /** The origin for join and dial-in links; resolved late because the port may only be known after listen. */
   publicUrl: () => string;
   tollNumber: string | null;
   tollFreeNumber: string | null;
-  now?: () => number;
 }
+
+/** Whose meetings a request is about: undefined for `/me`, else the `{userId}` of `/users/{userId}`. */
+export type PathUser = string | undefined;
 
 /** Generated identifiers are drawn again on a collision; this many in a row means something is wrong. */
 const maxIdentifierAttempts = 20;
@@ -58,52 +65,34 @@ export type LookupProperty = 'joinWebUrl' | 'joinMeetingId' | 'videoTeleconferen
 /** One lookup: a single property and the value it must have. */
 export type Lookup = { [P in LookupProperty]: Record<P, string> }[LookupProperty];
 
+/**
+ * The onlineMeeting use cases. Each starts the same way: the token's permission for the operation, then whose
+ * meetings these are, then (for application tokens) the application access policy for that user.
+ */
 export class MeetingService {
-  private readonly now: () => number;
+  constructor(private readonly o: MeetingServiceOptions) {}
 
-  constructor(private readonly o: MeetingServiceOptions) {
-    this.now = o.now ?? Date.now;
-  }
+  async create(principal: Principal, path: PathUser, body: CreateOnlineMeetingBody): Promise<MeetingRecord> {
+    const grant = authorize(principal, 'onlineMeeting.create');
+    const organizer = await this.userOfPath(principal, path);
+    await this.checkAccessPolicy(principal, grant, organizer);
 
-  /**
-   * Checks the token's scopes or roles for the operation and works out whose meetings the request is about:
-   * the signed-in user for `/me`, the user in the path for `/users/{userId}`.
-   */
-  async resolveUser(
-    principal: Principal,
-    pathUserId: string | undefined,
-    operation: Operation,
-  ): Promise<DirectoryUser> {
-    const grant = authorize(principal, operation);
-    if (principal.kind === 'delegated') {
-      const caller = await this.o.directory.signIn(principal);
-      if (pathUserId === undefined || pathUserId.toLowerCase() === caller.id) return caller;
-      // A delegated token acts for its own user only; do not reveal whether the other user exists.
-      throw forbidden(
-        'A delegated token can only access the online meetings of its own user. Use /me or your own user id.',
-      );
-    }
-    if (pathUserId === undefined) {
-      throw badRequest('/me request is only valid with delegated authentication flow.');
-    }
-    const user = isGuid(pathUserId) ? await this.o.directory.findUser(principal.tenantId, pathUserId) : undefined;
-    if (!user) {
-      throw notFound(
-        `User '${truncate(pathUserId)}' was not found in the tenant. The userId must be the user's object id (a GUID) in the token's tenant.`,
-      );
-    }
-    if (grant.applicationAccessPolicy) await this.o.directory.assertApplicationAccess(principal, user.id);
-    return user;
-  }
-
-  async create(organizer: DirectoryUser, body: CreateOnlineMeetingBody): Promise<MeetingRecord> {
-    const { start, end } = scheduleFrom(body.startDateTime, body.endDateTime, this.now());
+    const { start, end } = scheduleFrom(body.startDateTime, body.endDateTime, this.o.clock.now());
     const settings = settingsFrom(body);
     const attendees = await this.attendees(organizer, body.participants?.attendees);
-    const channel = channelOf(body.chatInfo, this.now());
+    const channel = channelOf(body.chatInfo, this.o.clock.now());
     const isPasscodeRequired = body.joinMeetingIdSettings?.isPasscodeRequired === true;
     return withFreshIdentifiers(channel, async (ids) => {
-      const record = this.newRecord(organizer, null, start, end, settings, attendees, isPasscodeRequired, ids);
+      const record = this.newRecord({
+        organizer,
+        externalId: null,
+        start,
+        end,
+        settings,
+        attendees,
+        isPasscodeRequired,
+        ids,
+      });
       await this.o.store.insertMeeting(record);
       return record;
     });
@@ -114,71 +103,139 @@ export class MeetingService {
    * service, an existing meeting comes back unchanged: the other parameters are not applied or compared.
    */
   async createOrGet(
-    organizer: DirectoryUser,
+    principal: Principal,
+    path: PathUser,
     body: CreateOrGetOnlineMeetingBody,
     version: ApiVersion,
   ): Promise<{ meeting: MeetingRecord; created: boolean }> {
+    const grant = authorize(principal, 'onlineMeeting.createOrGet');
+    const organizer = await this.userOfPath(principal, path);
+    await this.checkAccessPolicy(principal, grant, organizer);
+
     if (body.chatInfo != null && version === 'v1.0') {
       throw badRequest('chatInfo is supported on createOrGet in beta only. Use /beta for channel meetings.');
     }
-    const { start, end } = scheduleFrom(body.startDateTime, body.endDateTime, this.now());
+    const { start, end } = scheduleFrom(body.startDateTime, body.endDateTime, this.o.clock.now());
     const settings = settingsFrom({ subject: body.subject });
     const attendees = await this.attendees(organizer, body.participants?.attendees);
-    const channel = channelOf(body.chatInfo, this.now());
+    const channel = channelOf(body.chatInfo, this.o.clock.now());
     return withFreshIdentifiers(channel, (ids) =>
       this.o.store.insertMeetingUnlessExternalIdExists(
-        this.newRecord(organizer, body.externalId, start, end, settings, attendees, false, ids),
+        this.newRecord({
+          organizer,
+          externalId: body.externalId,
+          start,
+          end,
+          settings,
+          attendees,
+          isPasscodeRequired: false,
+          ids,
+        }),
       ),
     );
   }
 
-  /** GET by id: the organizer's meeting, or one the user is invited to (get docs). */
-  get(user: DirectoryUser, meetingId: string): Promise<MeetingRecord> {
+  /** GET by id: the organizer's meeting, or one the user is invited to (onlinemeeting-get). */
+  async get(principal: Principal, path: PathUser, meetingId: string): Promise<MeetingRecord> {
+    const grant = authorize(principal, 'onlineMeeting.get');
+    const user = await this.userOfPath(principal, path);
+    await this.checkAccessPolicy(principal, grant, user);
+
     return this.reach(user, meetingId, 'organizer or attendee');
   }
 
   async update(
-    organizer: DirectoryUser,
+    principal: Principal,
+    path: PathUser,
     meetingId: string,
     body: UpdateOnlineMeetingBody,
     version: ApiVersion,
   ): Promise<MeetingRecord> {
+    const grant = authorize(principal, 'onlineMeeting.update');
+    const organizer = await this.userOfPath(principal, path);
+    await this.checkAccessPolicy(principal, grant, organizer);
+
     const change = checkUpdate(body, version);
     const attendees = change.attendees && (await this.attendees(organizer, change.attendees));
     // Read, change, write only if nobody wrote in between: the change is atomic across processes.
     for (let attempt = 1; attempt <= maxUpdateAttempts; attempt++) {
       const meeting = await this.reach(organizer, meetingId, 'organizer');
-      const updated = applyUpdate(meeting, change, attendees, this.now());
+      const updated = applyUpdate(meeting, change, attendees, this.o.clock.now());
       if (await this.o.store.updateMeeting(updated)) return { ...updated, version: updated.version + 1 };
     }
-    throw new GraphError(409, 'Conflict', 'The meeting kept changing while it was being updated. Try again.');
+    throw conflict('The meeting kept changing while it was being updated. Try again.');
   }
 
-  async delete(organizer: DirectoryUser, meetingId: string): Promise<void> {
+  async delete(principal: Principal, path: PathUser, meetingId: string): Promise<void> {
+    const grant = authorize(principal, 'onlineMeeting.delete');
+    const organizer = await this.userOfPath(principal, path);
+    await this.checkAccessPolicy(principal, grant, organizer);
+
     const meeting = await this.reach(organizer, meetingId, 'organizer');
     // Already gone (a concurrent delete) is the same outcome for the caller.
     await this.o.store.deleteMeeting(meeting.tenantId, meeting.id);
   }
 
   /**
-   * GET …/onlineMeetings?$filter=…: the user's meeting with that join link or meeting ID. Only the organizer
-   * may look a meeting up this way; an attendee gets 403, as in Graph (microsoft-graph-docs#16776).
+   * GET …/onlineMeetings?$filter=…: the user's meeting with that join link or meeting ID, as a list of at most one.
+   * Only the organizer may look a meeting up this way; an attendee gets 403, as in Graph (microsoft-graph-docs#16776).
    */
-  async find(user: DirectoryUser, lookup: Lookup): Promise<MeetingRecord[]> {
+  async find(
+    principal: Principal,
+    path: PathUser,
+    lookup: Lookup,
+  ): Promise<{ user: DirectoryUser; meetings: MeetingRecord[] }> {
+    const grant = authorize(principal, 'onlineMeeting.list');
+    const user = await this.userOfPath(principal, path);
+    await this.checkAccessPolicy(principal, grant, user);
+
     const meeting = await this.lookUp(user.tenantId, lookup);
-    if (!meeting) return [];
-    if (meeting.organizerId === user.id) return [meeting];
+    if (!meeting) return { user, meetings: [] };
+    if (meeting.organizerId === user.id) return { user, meetings: [meeting] };
     if (isAttendee(meeting, user)) {
       throw forbidden('Only the organizer of the meeting can look it up by its join link or meeting ID.');
     }
-    return [];
+    return { user, meetings: [] };
   }
 
-  /** GET /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '…': any meeting of the app's tenant. */
+  /**
+   * GET /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '…': any meeting of the app's tenant. It
+   * takes application permissions only, and no application access policy applies to it.
+   */
   async findInTenant(principal: Principal, lookup: Lookup): Promise<MeetingRecord[]> {
     authorize(principal, 'onlineMeeting.getByVideoTeleconferenceId');
     const meeting = await this.lookUp(principal.tenantId, lookup);
     return meeting ? [meeting] : [];
+  }
+
+  /**
+   * The user whose meetings the request is about: the signed-in user for `/me` (and for their own id under
+   * `/users`), the user named in the path for an application token.
+   */
+  private async userOfPath(principal: Principal, path: PathUser): Promise<DirectoryUser> {
+    if (principal.kind === 'delegated') {
+      const caller = await this.o.directory.signIn(principal);
+      if (path === undefined || path.toLowerCase() === caller.id) return caller;
+      // A delegated token acts for its own user only; do not reveal whether the other user exists.
+      throw forbidden(
+        'A delegated token can only access the online meetings of its own user. Use /me or your own user id.',
+      );
+    }
+    if (path === undefined) throw badRequest('/me request is only valid with delegated authentication flow.');
+    const user = isGuid(path) ? await this.o.directory.findUser(principal.tenantId, path) : undefined;
+    if (!user) {
+      throw notFound(
+        `User '${clip(path)}' was not found in the tenant. The userId must be the user's object id (a GUID) in the token's tenant.`,
+      );
+    }
+    return user;
+  }
+
+  /** An application token acts for a user only where an application access policy lets the app do so. */
+  private async checkAccessPolicy(principal: Principal, grant: Grant, user: DirectoryUser): Promise<void> {
+    if (principal.kind === 'application' && grant.applicationAccessPolicy) {
+      await this.o.directory.assertApplicationAccess(principal, user.id);
+    }
   }
 
   private async lookUp(tenantId: string, lookup: Lookup): Promise<MeetingRecord | undefined> {
@@ -207,60 +264,64 @@ export class MeetingService {
       if (who === 'organizer or attendee') return meeting;
       throw forbidden('Only the organizer of the meeting can change or delete it.');
     }
-    throw notFound(`No online meeting with id '${truncate(meetingId)}' was found for this user.`);
+    throw notFound(`No online meeting with id '${clip(meetingId)}' was found for this user.`);
   }
 
   private attendees(organizer: DirectoryUser, sent: (MeetingParticipantInfo | null)[] | null | undefined) {
     return this.o.directory.resolveAttendees(organizer.tenantId, attendeesFrom(sent));
   }
 
-  private newRecord(
-    organizer: DirectoryUser,
-    externalId: string | null,
-    start: DateTimeOffset,
-    end: DateTimeOffset,
-    settings: MeetingSettings,
-    attendees: MeetingParticipantInfo[],
-    isPasscodeRequired: boolean,
-    ids: Identifiers,
-  ): MeetingRecord {
+  private newRecord(r: NewMeeting): MeetingRecord {
     const publicUrl = this.o.publicUrl();
-    const { tenantId, id: organizerId } = organizer;
+    const { tenantId, id: organizerId } = r.organizer;
+    const { threadId, messageId, conferenceId } = r.ids;
     return {
       tenantId,
-      id: meetingIdFor(organizerId, ids.threadId, ids.messageId),
+      id: meetingIdFor(organizerId, threadId, messageId),
       organizerId,
-      externalId,
-      threadId: ids.threadId,
-      joinMeetingId: ids.joinMeetingId,
-      conferenceId: ids.conferenceId,
-      videoTeleconferenceId: ids.videoTeleconferenceId,
-      creationDateTime: formatDateTimeOffset(fromEpochMs(this.now())),
-      startDateTime: formatDateTimeOffset(start),
-      endDateTime: formatDateTimeOffset(end),
+      externalId: r.externalId,
+      threadId,
+      joinMeetingId: r.ids.joinMeetingId,
+      conferenceId,
+      videoTeleconferenceId: r.ids.videoTeleconferenceId,
+      creationDateTime: formatDateTimeOffset(fromEpochMs(this.o.clock.now())),
+      startDateTime: formatDateTimeOffset(r.start),
+      endDateTime: formatDateTimeOffset(r.end),
       version: 1,
       document: {
         organizer: {
           id: organizerId,
-          displayName: organizer.displayName,
-          userPrincipalName: organizer.userPrincipalName,
+          displayName: r.organizer.displayName,
+          userPrincipalName: r.organizer.userPrincipalName,
         },
-        chatMessageId: ids.messageId,
-        expiryDateTime: formatDateTimeOffset(addDays(end, expiryDays)),
-        joinWebUrl: joinWebUrlFor(publicUrl, ids.threadId, tenantId, organizerId, ids.messageId),
+        chatMessageId: messageId,
+        expiryDateTime: expiryOfNewMeeting(r.end),
+        joinWebUrl: joinWebUrlFor({ publicUrl, threadId, tenantId, organizerId, messageId }),
         meetingOptionsWebUrl:
           `${publicUrl}/meetingOptions/?organizerId=${organizerId}&tenantId=${tenantId}` +
-          `&threadId=${encodeURIComponent(ids.threadId.replace(':', '_'))}&messageId=${ids.messageId}&language=en-US`,
-        dialinUrl: `${publicUrl}/dialin/${tenantId}?id=${ids.conferenceId}`,
+          `&threadId=${encodeURIComponent(threadId.replace(':', '_'))}&messageId=${messageId}&language=en-US`,
+        dialinUrl: `${publicUrl}/dialin/${tenantId}?id=${conferenceId}`,
         tollNumber: this.o.tollNumber,
         tollFreeNumber: this.o.tollFreeNumber,
-        isPasscodeRequired,
-        passcode: isPasscodeRequired ? newPasscode() : null,
-        settings,
-        attendees,
+        isPasscodeRequired: r.isPasscodeRequired,
+        passcode: r.isPasscodeRequired ? newPasscode() : null,
+        settings: r.settings,
+        attendees: r.attendees,
       },
     };
   }
+}
+
+/** What a new meeting is made of, once the request is checked and its identifiers drawn. */
+interface NewMeeting {
+  organizer: DirectoryUser;
+  externalId: string | null;
+  start: DateTimeOffset;
+  end: DateTimeOffset;
+  settings: MeetingSettings;
+  attendees: MeetingParticipantInfo[];
+  isPasscodeRequired: boolean;
+  ids: Identifiers;
 }
 
 const idOf = (key: MeetingKey) => meetingIdFor(key.organizerId, key.threadId, key.messageId);
@@ -309,8 +370,9 @@ async function withFreshIdentifiers<T>(
 const channelThread = /^19:[A-Za-z0-9_.\-=+/]{1,200}@thread\.(tacv2|skype|v2)$/;
 
 /**
- * Beta: `chatInfo.threadId` of a channel makes a channel meeting, posted as a new message of that channel
- * (spec §2.3 example 2). The thread may arrive percent-encoded, as in the docs' example.
+ * Beta: `chatInfo.threadId` of a channel makes a channel meeting, posted as a new message of that channel (example 2
+ * of https://learn.microsoft.com/en-us/graph/api/application-post-onlinemeetings?view=graph-rest-beta). The thread
+ * may arrive percent-encoded, as in that example.
  */
 function channelOf(
   chat: { threadId?: string | null } | null | undefined,
@@ -320,15 +382,16 @@ function channelOf(
   const threadId = fullyDecoded(chat.threadId);
   if (!channelThread.test(threadId)) {
     throw badRequest(
-      `chatInfo.threadId '${truncate(chat.threadId)}' is not a channel thread id such as 19:…@thread.tacv2.`,
+      `chatInfo.threadId '${clip(chat.threadId)}' is not a channel thread id such as 19:…@thread.tacv2.`,
     );
   }
   return { threadId, postedAtMs: nowMs };
 }
 
 /**
- * Graph's time rules (seeds 003/004, spec §2.3-2.4): none given -> now..now+1h; start only -> start+1h;
- * end without start, or end before start, is an error. Start equal to end and meetings in the past are allowed.
+ * Graph's time rules (the createOrGet page, https://learn.microsoft.com/en-us/graph/api/onlinemeeting-createorget,
+ * applied to create too): none given -> now..now+1h; start only -> start+1h; end without start, or end before
+ * start, is an error. Start equal to end and meetings in the past are allowed.
  */
 function scheduleFrom(
   startRaw: string | null | undefined,
@@ -371,8 +434,4 @@ function attendeesFrom(attendees: (MeetingParticipantInfo | null)[] | null | und
     }
     return { identity, role: a.role ?? null, upn: a.upn ?? null };
   });
-}
-
-function truncate(value: string, max = 120): string {
-  return value.length > max ? `${value.slice(0, max)}…` : value;
 }

@@ -1,4 +1,4 @@
-import { forbidden, GraphError } from './errors.js';
+import { forbidden } from '../graph/errors.js';
 import type { Principal } from './principal.js';
 
 export type Operation =
@@ -32,9 +32,9 @@ const readWrite = {
 } as const;
 
 /**
- * Graph's permission tables for onlineMeeting, one row per operation, least privileged first (spec §2.2:
- * the Permissions sections of the create, createOrGet, get, update and delete pages). ReadWrite includes
- * Read. The VideoTeleconferenceId lookup under /communications takes application permissions only, and the
+ * Graph's permission tables for onlineMeeting, one row per operation, least privileged first: the Permissions
+ * sections of https://learn.microsoft.com/en-us/graph/api/application-post-onlinemeetings, …/onlinemeeting-createorget,
+ * …/onlinemeeting-get, …/onlinemeeting-update and …/onlinemeeting-delete. ReadWrite includes Read. The VideoTeleconferenceId lookup under /communications takes application permissions only, and the
  * application access policy does not apply to it.
  */
 export const permissionTable: Readonly<Record<Operation, Grant>> = {
@@ -68,7 +68,3 @@ export function authorize(principal: Principal, operation: Operation): Grant {
     `Missing ${kind} permissions on the request. API requires one of '${accepted.join(', ')}'. ${kind === 'scope' ? 'Scopes' : 'Roles'} on the request '${[...held].join(', ')}'`,
   );
 }
-
-/** What the real service answers when no policy lets the app act for the user (msgraph-sdk-dotnet#2350). */
-export const noApplicationAccessPolicy = () =>
-  new GraphError(403, 'General', 'No application access policy found for this app.');

@@ -18,9 +18,3 @@ export interface ApplicationPrincipal {
   appId: string;
   roles: ReadonlySet<string>;
 }
-
-const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isGuid(value: unknown): value is string {
-  return typeof value === 'string' && guidPattern.test(value);
-}

@@ -12,13 +12,15 @@ import {
 } from './types.js';
 
 /**
- * microsoft.graph.onlineMeeting and the complex types it uses, for v1.0 and beta. Sources: the v1.0 CSDL
- * closure in shared/spec and spec §1. One table below says, per settable property, the value a new meeting
- * gets, whether PATCH may change it, and whether it exists in beta only; the request and response schemas
- * of both versions are derived from it.
+ * microsoft.graph.onlineMeeting and the complex types it uses, for v1.0 and beta. Sources: Graph's v1.0 metadata
+ * (microsoftgraph/msgraph-metadata, schemas/v1.0-Prod.csdl) and the resource pages
+ * https://learn.microsoft.com/en-us/graph/api/resources/onlinemeeting (add ?view=graph-rest-beta for beta). One
+ * table below says, per settable property, the value a new meeting gets, whether PATCH may change it, and whether
+ * it exists in beta only; the request and response schemas of both versions are derived from it.
  */
 
-// v1.0 lists producer after unknownFutureValue (evolvable); beta has it before (spec §1.4).
+// v1.0 lists producer after unknownFutureValue (evolvable); beta has it before (the onlineMeetingRole enum on
+// https://learn.microsoft.com/en-us/graph/api/resources/meetingparticipantinfo, v1.0 and beta).
 export const onlineMeetingRole = graphEnum(
   'onlineMeetingRole',
   ['attendee', 'presenter', 'unknownFutureValue', 'producer', 'coorganizer'],
@@ -146,7 +148,7 @@ export const chatInfo = complexType('chatInfo', {
 interface WritableOptions<S extends TSchema> {
   /** What a new meeting gets when the client leaves the property out. */
   default?: Static<S>;
-  /** Listed in the update table (spec §1.1, PATCH column). */
+  /** Listed among the properties https://learn.microsoft.com/en-us/graph/api/onlinemeeting-update can change. */
   patch: boolean;
   /** A complex value: a partial object merges into the current (or default) one instead of replacing it. */
   merge?: boolean;
@@ -166,7 +168,7 @@ const nullableArrayOf = <S extends TSchema>(items: S) =>
   Type.Unsafe<Static<S>[] | null>({ type: ['array', 'null'], items, maxItems: 10 });
 
 /**
- * The properties a client sets when creating a meeting (the Create column of spec §1.1), with the values the
+ * The properties a client sets when creating a meeting (https://learn.microsoft.com/en-us/graph/api/application-post-onlinemeetings), with the values the
  * real service returns when they are not sent, and which of them PATCH may change. startDateTime,
  * endDateTime, participants and joinMeetingIdSettings have rules of their own and are handled by the domain.
  */
@@ -206,7 +208,8 @@ export const meetingSettings = {
   // Live events: deprecated, still in both schemas.
   isBroadcast: writable(nullableBoolean(), { default: false, patch: false }),
   broadcastSettings: writable(broadcastMeetingSettings, { patch: true, merge: true }),
-  // Beta only. Only `attendee` may be anonymized, and once added it cannot be taken away (spec §1.2).
+  // Beta only. Only `attendee` may be anonymized, and once added it cannot be taken away
+  // (https://learn.microsoft.com/en-us/graph/api/resources/onlinemeeting?view=graph-rest-beta).
   anonymizeIdentityForRoles: writable(
     Type.Unsafe<'attendee'[] | null>({
       type: ['array', 'null'],
@@ -250,7 +253,8 @@ function perVersion<T>(build: (version: ApiVersion) => T): Record<ApiVersion, T>
 }
 
 /**
- * Body of POST …/onlineMeetings. In beta, chatInfo.threadId makes a channel meeting (seed 000 example 2);
+ * Body of POST …/onlineMeetings. In beta, chatInfo.threadId makes a channel meeting (example 2 of
+ * https://learn.microsoft.com/en-us/graph/api/application-post-onlinemeetings?view=graph-rest-beta);
  * in v1.0 chatInfo is the server's.
  */
 export const createOnlineMeetingBody = perVersion((version) =>
@@ -320,7 +324,10 @@ export const readOnlyProperties: Readonly<Record<string, Readonly<Record<string,
   },
 };
 
-/** Names an update may carry but the update table does not allow (spec §2.7): answered with InvalidArgument. */
+/**
+ * Names an update may carry but https://learn.microsoft.com/en-us/graph/api/onlinemeeting-update does not allow to
+ * change: answered with InvalidArgument.
+ */
 export const notUpdatable = (version: ApiVersion): ReadonlySet<string> => notUpdatableByVersion[version];
 
 const notUpdatableByVersion = perVersion(

@@ -1,5 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { GraphError } from '../domain/errors.js';
+import { clip } from '../common/text.js';
+import {
+  badRequest,
+  clientError,
+  errorEnvelope,
+  GraphError,
+  internalServerError,
+  payloadTooLarge,
+  unsupportedMediaType,
+} from '../graph/errors.js';
 import { readOnlyProperties } from '../graph/online-meeting.js';
 import { applyRequestContext } from './request-context.js';
 
@@ -7,12 +16,17 @@ import { applyRequestContext } from './request-context.js';
 export const graphContentType =
   'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
+/** Response schemas for the errors every route can answer with: Graph's envelope, for the Graph and admin APIs. */
+export const errorResponses = {
+  '4xx': errorEnvelope,
+  '5xx': errorEnvelope,
+};
+
 /** Writes Graph's error envelope. The one place error bodies are made. */
 export function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError): FastifyReply {
   applyRequestContext(request, reply);
   return reply
     .code(error.status)
-    .headers(error.headers)
     .type(graphContentType)
     .send({
       error: {
@@ -52,31 +66,25 @@ export function toGraphError(err: unknown): GraphError {
   if (e.validation && e.validation.length > 0) return validationError(e.validation, e.validationContext ?? 'body');
   switch (e.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new GraphError(
-        415,
-        'UnsupportedMediaType',
-        'The request body must be JSON: send it with Content-Type: application/json.',
-      );
+      return unsupportedMediaType('The request body must be JSON: send it with Content-Type: application/json.');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new GraphError(413, 'RequestEntityTooLarge', 'The request body is larger than this server accepts.');
+      return payloadTooLarge('The request body is larger than this server accepts.');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new GraphError(400, 'BadRequest', 'Request payload cannot be null.');
+      return badRequest('Request payload cannot be null.');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new GraphError(400, 'BadRequest', 'The Content-Length header does not match the body.');
+      return badRequest('The Content-Length header does not match the body.');
     case 'FST_ERR_BAD_URL':
-      return new GraphError(400, 'BadRequest', 'The request URL is not valid: it has a malformed percent-encoding.');
+      return badRequest('The request URL is not valid: it has a malformed percent-encoding.');
   }
   if (err instanceof SyntaxError || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
-    return new GraphError(
-      400,
-      'BadRequest',
+    return badRequest(
       'Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.',
     );
   }
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
-    return new GraphError(e.statusCode, 'BadRequest', e.message);
+    return clientError(e.statusCode, e.message);
   }
-  return new GraphError(500, 'InternalServerError', 'An internal server error occurred.');
+  return internalServerError();
 }
 
 /** AJV's first error, in words that name the property and what is wrong with it. */
@@ -87,8 +95,7 @@ function validationError(errors: AjvError[], context: string): GraphError {
   const p = first.params;
   // Values of secret-like properties are never repeated, not even to the client that sent them.
   const data = /secret|password/i.test(where) ? '(hidden)' : first.data;
-  if (context !== 'body')
-    return new GraphError(400, 'BadRequest', `Invalid ${context}: ${where || 'value'} is not valid.`);
+  if (context !== 'body') return badRequest(`Invalid ${context}: ${where || 'value'} is not valid.`);
   switch (first.keyword) {
     case 'additionalProperties': {
       const name = String(p.additionalProperty);
@@ -134,12 +141,8 @@ function validationError(errors: AjvError[], context: string): GraphError {
   }
 }
 
-function badRequest(message: string): GraphError {
-  return new GraphError(400, 'BadRequest', message);
-}
-
 function describe(value: unknown): string {
-  if (typeof value === 'string') return `'${value.length > 60 ? `${value.slice(0, 60)}…` : value}'`;
+  if (typeof value === 'string') return `'${clip(value, 60)}'`;
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';

@@ -1,6 +1,7 @@
 import { defaultParser } from '@odata/parser';
-import { GraphError } from '../domain/errors.js';
+import { clip } from '../common/text.js';
 import type { Lookup, LookupProperty } from '../domain/online-meetings.js';
+import { badRequest } from '../graph/errors.js';
 import { selectableProperties } from '../graph/online-meeting.js';
 import type { ApiVersion } from '../graph/types.js';
 
@@ -13,7 +14,10 @@ import type { ApiVersion } from '../graph/types.js';
 
 export type { Lookup as MeetingFilter, LookupProperty as FilterProperty };
 
-/** Graph matches these property paths without regard to case (spec §2.6). */
+/**
+ * Graph matches these property paths without regard to case, as the examples of
+ * https://learn.microsoft.com/en-us/graph/api/onlinemeeting-get spell them differently.
+ */
 const filterPaths: Record<string, LookupProperty> = {
   joinweburl: 'joinWebUrl',
   'joinmeetingidsettings/joinmeetingid': 'joinMeetingId',
@@ -25,8 +29,6 @@ const spelled: Record<LookupProperty, string> = {
   joinMeetingId: "joinMeetingIdSettings/joinMeetingId eq '{meeting ID}'",
   videoTeleconferenceId: "VideoTeleconferenceId eq '{VTC id}'",
 };
-
-const badRequest = (message: string) => new GraphError(400, 'BadRequest', message);
 
 const supportedText = (allowed: readonly LookupProperty[]) =>
   `Supported here: ${allowed.map((p) => spelled[p]).join(', or ')}.`;
@@ -78,12 +80,12 @@ export function parseMeetingFilter(raw: string, allowed: readonly LookupProperty
   }
   while (tree.type === 'BoolParenExpression' || tree.type === 'ParenExpression') tree = tree.value as Token;
   if (tree.type !== 'EqualsExpression') {
-    throw badRequest(`The $filter '${clip(raw)}' is not supported. ${supportedText(allowed)}`);
+    throw badRequest(`The $filter '${clip(raw, 100)}' is not supported. ${supportedText(allowed)}`);
   }
   const { left, right } = tree.value as { left: Token; right: Token };
   const property = filterPaths[pathOf(left)?.toLowerCase() ?? ''];
   if (!property || !allowed.includes(property)) {
-    throw badRequest(`Filtering on '${clip(left.raw)}' is not supported. ${supportedText(allowed)}`);
+    throw badRequest(`Filtering on '${clip(left.raw, 100)}' is not supported. ${supportedText(allowed)}`);
   }
   if (right.type !== 'Literal' || right.value !== 'Edm.String') {
     throw badRequest(`The value compared with ${left.raw} must be a string literal in single quotes.`);
@@ -122,14 +124,10 @@ export function parseSelect(raw: string | undefined, version: ApiVersion): strin
       throw badRequest(
         name === ''
           ? 'The $select option has an empty entry.'
-          : `Could not find a property named '${clip(name)}' on type 'microsoft.graph.onlineMeeting'.`,
+          : `Could not find a property named '${clip(name, 100)}' on type 'microsoft.graph.onlineMeeting'.`,
       );
     }
     if (!out.includes(property)) out.push(property);
   }
   return out;
-}
-
-function clip(value: string): string {
-  return value.length > 100 ? `${value.slice(0, 100)}…` : value;
 }

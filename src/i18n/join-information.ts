@@ -2,7 +2,8 @@ import type { Locale } from './negotiate.js';
 
 /**
  * joinInformation: an itemBody whose content is `data:text/html,` followed by an HTML invitation,
- * form-URL-encoded as a whole (spaces as `+`, upper-case hex), the way the real service sends it (spec §4.4).
+ * form-URL-encoded as a whole (spaces as `+`, upper-case hex), the way the real service sends it (the
+ * Japanese example of https://learn.microsoft.com/en-us/graph/api/application-post-onlinemeetings).
  * The layout follows the invitation Teams writes today: a "Need help?" line, "Join the meeting now", meeting ID
  * and passcode, then "Dial in by phone" with the numbers, the phone conference ID and the organizer links.
  */

@@ -1,9 +1,11 @@
 import { decodeProtectedHeader, type JWK, errors as joseErrors, jwtVerify } from 'jose';
+import type { Clock } from '../common/clock.js';
+import { isGuid } from '../common/guid.js';
+import { clip } from '../common/text.js';
 import { parseClientCertificate } from '../domain/client-certificates.js';
 import { verifyClientSecret } from '../domain/client-secrets.js';
-import { lookUpUser } from '../domain/directory-admin.js';
-import { isGuid } from '../domain/principal.js';
-import type { ApplicationRecord, Store } from '../storage/store.js';
+import type { Directory } from '../domain/directory.js';
+import type { ApplicationRecord } from '../storage/store.js';
 import type { SigningKey } from './signing-key.js';
 import { clockToleranceSeconds } from './token-verifier.js';
 import { graphAudiences, issuerFor, mintApplicationToken, mintDelegatedToken } from './tokens.js';
@@ -27,6 +29,7 @@ export class OAuthError extends Error {
     super(`AADSTS${aadsts}: ${description}`);
   }
 
+  /** Its timestamp is wall-clock time, like the server's logs it is matched against. */
   body(traceId: string, correlationId: string) {
     const timestamp = `${new Date().toISOString().slice(0, 19).replace('T', ' ')}Z`;
     return {
@@ -66,8 +69,9 @@ export interface TokenResponse {
 }
 
 export interface TokenEndpointOptions {
-  store: Store;
+  directory: Directory;
   signingKey: SigningKey;
+  clock: Clock;
   /** The server's public URL: its tokens' issuer is `{publicUrl}/{tenant}/v2.0`, on the authority's own origin. */
   publicUrl: () => string;
   /** Serve the password grant for delegated tokens (development only). */
@@ -80,12 +84,12 @@ export class TokenEndpoint {
   /** The tenant named in the path, which must be a GUID the directory knows (Entra: AADSTS90002). */
   async tenant(raw: string): Promise<string> {
     const tenantId = raw.toLowerCase();
-    if (!isGuid(tenantId) || !(await this.o.store.directory.getTenant(tenantId))) {
+    if (!isGuid(tenantId) || !(await this.o.directory.findTenant(tenantId))) {
       throw new OAuthError(
         400,
         'invalid_tenant',
         90002,
-        `Tenant '${raw.length > 80 ? `${raw.slice(0, 80)}…` : raw}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
+        `Tenant '${clip(raw, 80)}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.`,
       );
     }
     return tenantId;
@@ -138,9 +142,7 @@ export class TokenEndpoint {
     }
     const clientId = basic?.clientId ?? form.client_id;
     if (!clientId) throw missing('client_id');
-    const app = isGuid(clientId)
-      ? await this.o.store.directory.getApplication(tenantId, clientId.toLowerCase())
-      : undefined;
+    const app = await this.o.directory.findApplication(tenantId, clientId);
     if (!app) {
       throw new OAuthError(
         400,
@@ -211,6 +213,7 @@ export class TokenEndpoint {
       const { payload } = await jwtVerify(assertion, cert.publicKey, {
         algorithms: [header.alg as string],
         clockTolerance: clockToleranceSeconds, // as on the tokens graphmeet verifies
+        currentDate: new Date(this.o.clock.now()),
         requiredClaims: ['aud', 'exp', 'iss', 'sub'],
       });
       if (payload.iss !== app.appId || payload.sub !== app.appId) {
@@ -236,7 +239,8 @@ export class TokenEndpoint {
       }
       throw invalidAssertion(700027, `Client assertion failed validation: ${(err as Error).message.slice(0, 200)}`);
     }
-    if (cert.notAfter.getTime() < Date.now() || cert.notBefore.getTime() > Date.now()) {
+    const now = this.o.clock.now();
+    if (cert.notAfter.getTime() < now || cert.notBefore.getTime() > now) {
       throw invalidAssertion(
         700027,
         `The certificate used to sign the client assertion is not valid now (valid ${cert.notBefore.toISOString()} to ${cert.notAfter.toISOString()}). Register a current certificate.`,
@@ -265,6 +269,7 @@ export class TokenEndpoint {
       },
       this.o.signingKey,
       this.o.publicUrl(),
+      this.o.clock,
     );
     return bearer(access_token);
   }
@@ -274,7 +279,7 @@ export class TokenEndpoint {
     const { username, password } = form;
     if (!username) throw missing('username');
     if (!password) throw missing('password');
-    const user = await lookUpUser(this.o.store, tenantId, username);
+    const user = await this.o.directory.findUserByIdOrUpn(tenantId, username);
     if (!user) {
       throw new OAuthError(
         400,
@@ -296,6 +301,7 @@ export class TokenEndpoint {
       },
       this.o.signingKey,
       this.o.publicUrl(),
+      this.o.clock,
     );
     return { ...bearer(access_token), scope: scopes.map((s) => `https://graph.microsoft.com/${s}`).join(' ') };
   }

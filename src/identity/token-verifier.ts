@@ -7,16 +7,16 @@ import {
   jwtVerify,
   type KeyObject,
 } from 'jose';
-import { GraphError, invalidToken } from '../domain/errors.js';
-import { isGuid, type Principal } from '../domain/principal.js';
+import type { Clock } from '../common/clock.js';
+import { isGuid } from '../common/guid.js';
+import { isLoopbackHost, withTenant } from '../common/urls.js';
+import type { Principal } from '../domain/principal.js';
+import { GraphError, invalidToken } from '../graph/errors.js';
 import type { SigningKey } from './signing-key.js';
 import { graphAudiences, issuerFor } from './tokens.js';
 
 /** Microsoft.IdentityModel's default clock skew, which Graph uses. */
 export const clockToleranceSeconds = 300;
-
-/** The placeholder for the token's tenant in a trusted issuer, as in Entra's multi-tenant issuer template. */
-export const tenantPlaceholder = '{tenantid}';
 
 /**
  * Another identity provider whose tokens graphmeet accepts besides its own, e.g. Entra ID with issuer
@@ -61,6 +61,7 @@ export class TokenVerifier {
   constructor(
     private readonly own: SigningKey,
     private readonly ownIssuerBases: () => string[],
+    private readonly clock: Clock,
     private readonly trusted?: TrustedIssuers,
   ) {}
 
@@ -73,6 +74,7 @@ export class TokenVerifier {
         issuer: source.issuer,
         audience: source.audiences,
         clockTolerance: clockToleranceSeconds,
+        currentDate: new Date(this.clock.now()),
         requiredClaims: ['exp', 'tid', 'iss'],
       }));
     } catch (err) {
@@ -95,7 +97,7 @@ export class TokenVerifier {
       return { key: Promise.resolve(this.own.publicKey), issuer: iss, audiences: graphAudiences };
     }
     const trusted = this.trusted;
-    const template = trusted?.issuers.find((t) => t.replaceAll(tenantPlaceholder, tid) === iss);
+    const template = trusted?.issuers.find((t) => withTenant(t, tid) === iss);
     if (!trusted || !template || typeof iss !== 'string') {
       throw invalidToken('Access token validation failure. Invalid issuer.');
     }
@@ -140,16 +142,11 @@ async function fetchJwksUri(issuer: string): Promise<string> {
     const { jwks_uri } = (await res.json()) as { jwks_uri?: unknown };
     if (typeof jwks_uri !== 'string') throw unavailable();
     const url = new URL(jwks_uri);
-    if (url.protocol !== 'https:' && !isLoopback(url.hostname)) throw unavailable();
+    if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) throw unavailable();
     return url.href;
   } catch {
     throw unavailable();
   }
-}
-
-/** Plain http is acceptable only to this machine (tests, a local identity provider). */
-export function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]' || hostname === '::1';
 }
 
 /** Entra v2 tokens carry the client in `azp`, v1 tokens in `appid`; delegated tokens have `scp`. */

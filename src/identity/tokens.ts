@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
+import { type Clock, systemClock } from '../common/clock.js';
 import type { SigningKey } from './signing-key.js';
 
 /** Audiences Graph accepts: its resource URI and its application id. */
@@ -38,8 +39,14 @@ export function servicePrincipalId(tenantId: string, appId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-async function sign(claims: Record<string, unknown>, key: SigningKey, issuer: string, lifetimeSeconds: number) {
-  const now = Math.floor(Date.now() / 1000);
+interface Signer {
+  key: SigningKey;
+  issuer: string;
+  clock: Clock;
+}
+
+async function sign(claims: Record<string, unknown>, { key, issuer, clock }: Signer, lifetimeSeconds: number) {
+  const now = Math.floor(clock.now() / 1000);
   return new SignJWT({ ...claims, ver: '2.0', uti: randomUUID() })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
     .setIssuer(issuer)
@@ -50,7 +57,12 @@ async function sign(claims: Record<string, unknown>, key: SigningKey, issuer: st
     .sign(key.privateKey);
 }
 
-export function mintDelegatedToken(req: DelegatedTokenRequest, key: SigningKey, issuerBase: string) {
+export function mintDelegatedToken(
+  req: DelegatedTokenRequest,
+  key: SigningKey,
+  issuerBase: string,
+  clock: Clock = systemClock,
+) {
   const appId = req.appId ?? defaultClientAppId;
   return sign(
     {
@@ -64,14 +76,18 @@ export function mintDelegatedToken(req: DelegatedTokenRequest, key: SigningKey, 
       azp: appId,
       idtyp: 'user',
     },
-    key,
-    issuerFor(issuerBase, req.tenantId),
+    { key, issuer: issuerFor(issuerBase, req.tenantId), clock },
     req.lifetimeSeconds,
   );
 }
 
 /** `roles: undefined` leaves the claim out, as Entra does for an app that was granted no application permission. */
-export function mintApplicationToken(req: ApplicationTokenRequest, key: SigningKey, issuerBase: string) {
+export function mintApplicationToken(
+  req: ApplicationTokenRequest,
+  key: SigningKey,
+  issuerBase: string,
+  clock: Clock = systemClock,
+) {
   const spId = servicePrincipalId(req.tenantId, req.appId);
   return sign(
     {
@@ -83,8 +99,7 @@ export function mintApplicationToken(req: ApplicationTokenRequest, key: SigningK
       azp: req.appId,
       idtyp: 'app',
     },
-    key,
-    issuerFor(issuerBase, req.tenantId),
+    { key, issuer: issuerFor(issuerBase, req.tenantId), clock },
     req.lifetimeSeconds,
   );
 }

@@ -181,6 +181,32 @@ describe('graphmeet users | apps | policy on a running server', () => {
   });
 });
 
+describe('graphmeet usage mistakes', () => {
+  test('when a command is called the wrong way, then it exits 2 with a usage message; a refusal of the directory exits 1', async () => {
+    const dataDir = newDataDir();
+    const tenant = randomUUID();
+    const usage: [string[], RegExp][] = [
+      [['policy', 'grant', '--tenant', tenant, '--name', 'p'], /either --user <user> or --global/],
+      [
+        ['policy', 'revoke', '--tenant', tenant, '--user', 'a@b.example', '--global'],
+        /either --user <user> or --global/,
+      ],
+      [['users', 'add', '--upn', 'a@b.example'], /required option '--tenant <tenantId>'/],
+      [['users', 'list', '--tenant', tenant, '--colour'], /unknown option '--colour'/],
+      [['token', '--tenant', tenant], /either --user .* or --app/],
+      [['token', '--tenant', 'contoso', '--user', randomUUID()], /--tenant must be a GUID/],
+    ];
+    for (const [args, message] of usage) {
+      const res = await cli(dataDir, ...args);
+      assert.equal(res.code, 2, `${args.join(' ')}: ${res.stderr}`);
+      assert.match(res.stderr, message, args.join(' '));
+    }
+    const refused = await cli(dataDir, 'users', 'list', '--tenant', tenant);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.match(refused.stderr, /does not exist/);
+  });
+});
+
 describe('graphmeet serve --seed', () => {
   const seed = (tenant: string, userId: string, appId: string) => ({
     tenants: [

@@ -7,7 +7,8 @@ import { newUser, startTestApp, type TestApp, type TestUser } from '../helpers/t
 
 /**
  * Each routed operation x each kind of token x each scope or role: allowed, or the exact 403. The expected
- * grants are written out here from Graph's permission tables (spec §2.2), not read from the server's table,
+ * grants are written out here from the Permissions tables of Graph's docs pages (create, createOrGet, get, update,
+ * delete under https://learn.microsoft.com/en-us/graph/api/), not read from the server's table,
  * so that a wrong row in src/domain/permissions.ts fails this file.
  */
 

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildApp } from '../../src/app.js';
+import { composeApp } from '../../src/compose.js';
 import type { DirectoryMode } from '../../src/domain/directory.js';
-import { DirectoryAdmin, type GrantTargetInput } from '../../src/domain/directory-admin.js';
+import type { DirectoryAdmin, GrantTargetInput } from '../../src/domain/directory-admin.js';
 import { loadAdminKey } from '../../src/identity/admin-key.js';
 import { loadSigningKey, type SigningKey } from '../../src/identity/signing-key.js';
 import type { TrustedIssuers } from '../../src/identity/token-verifier.js';
@@ -23,7 +23,7 @@ export interface TestUser {
 }
 
 export interface TestApp {
-  app: Awaited<ReturnType<typeof buildApp>>;
+  app: Awaited<ReturnType<typeof composeApp>>['app'];
   store: Store;
   key: SigningKey;
   dataDir: string;
@@ -63,9 +63,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const key = await loadSigningKey(dataDir);
   const adminKey = await loadAdminKey(dataDir);
   const store = await openSqliteStore(dataDir);
-  const admin = new DirectoryAdmin(store);
   let origin = 'http://graphmeet.test';
-  const app = await buildApp({
+  const { app, services } = await composeApp({
     store,
     signingKey: key,
     issuer,
@@ -107,14 +106,18 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     appToken: (tenantId, appId, roles = ['OnlineMeetings.ReadWrite.All']) =>
       mintApplicationToken({ tenantId, appId, roles, lifetimeSeconds: 3600 }, key, issuer),
     adminKey: readFileSync(adminKey.file, 'utf8').trim(),
-    admin,
+    admin: services.admin,
     async addUser(user) {
-      await admin.addUser(user.tenantId, { id: user.id, userPrincipalName: user.upn, displayName: user.displayName });
+      await services.admin.addUser(user.tenantId, {
+        id: user.id,
+        userPrincipalName: user.upn,
+        displayName: user.displayName,
+      });
     },
     async allowApp(tenantId, appId, to) {
       const name = `allow-${randomUUID().slice(0, 8)}`;
-      await admin.createPolicy(tenantId, { name, appIds: [appId] });
-      await admin.grantPolicy(tenantId, name, to);
+      await services.admin.createPolicy(tenantId, { name, appIds: [appId] });
+      await services.admin.grantPolicy(tenantId, name, to);
       return name;
     },
     async close() {

@@ -18,7 +18,12 @@ test('when an id is made, then it is base64 of 1*{oid}*0**{thread} and its prefi
 });
 
 test('when a join URL is made, then it has the meetup-join shape with lower-case escapes', () => {
-  const url = joinWebUrlFor('https://meet.example', '19:meeting_abc@thread.v2', 'tid', 'oid');
+  const url = joinWebUrlFor({
+    publicUrl: 'https://meet.example',
+    threadId: '19:meeting_abc@thread.v2',
+    tenantId: 'tid',
+    organizerId: 'oid',
+  });
   assert.equal(
     url,
     'https://meet.example/l/meetup-join/19%3ameeting_abc%40thread.v2/0?context=%7b%22Tid%22%3a%22tid%22%2c%22Oid%22%3a%22oid%22%7d',
@@ -64,7 +69,12 @@ test('when a join link is read, then the classic form gives the meeting key and 
   const tenant = '2432b57b-0abd-43db-aa7b-16eadd115d34';
   const oid = '14b779ae-cb64-47e7-a512-52fd50a4154d';
   const thread = '19:meeting_MTM5OTY3MGUtNmY4Mi00Yjg4@thread.v2';
-  const link = joinWebUrlFor('https://teams.microsoft.com', thread, tenant, oid);
+  const link = joinWebUrlFor({
+    publicUrl: 'https://teams.microsoft.com',
+    threadId: thread,
+    tenantId: tenant,
+    organizerId: oid,
+  });
   const expected = { key: { organizerId: oid, messageId: '0', threadId: thread }, tenantId: tenant };
   assert.deepEqual(parseJoinWebUrl(link), expected);
   assert.deepEqual(parseJoinWebUrl(encodeURIComponent(link)), expected, 'encoded once more');

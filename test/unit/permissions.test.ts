@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GraphError } from '../../src/domain/errors.js';
 import { authorize, type Operation, permissionTable } from '../../src/domain/permissions.js';
 import type { Principal } from '../../src/domain/principal.js';
+import { GraphError } from '../../src/graph/errors.js';
 
-/** Graph's tables (spec §2.2), written out independently: any one listed permission allows the operation. */
+/**
+ * The Permissions tables of Graph's docs pages (https://learn.microsoft.com/en-us/graph/api/onlinemeeting-get and
+ * the others), written out independently: any one listed permission allows the operation.
+ */
 const expected: Record<Operation, { delegated: string[]; application: string[]; policy: boolean }> = {
   'onlineMeeting.create': {
     delegated: ['OnlineMeetings.ReadWrite'],

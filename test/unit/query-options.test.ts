@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { GraphError } from '../../src/domain/errors.js';
+import { GraphError } from '../../src/graph/errors.js';
 import { parseMeetingFilter, parseSelect } from '../../src/http/query-options.js';
 
 const all = ['joinWebUrl', 'joinMeetingId', 'videoTeleconferenceId'] as const;

@@ -1,24 +1,9 @@
-import type { GrantTargetInput } from '../../domain/directory-admin.js';
-import { globalTarget } from '../../storage/store.js';
+import { grantTargetNamed } from '../../domain/directory-admin.js';
+import { policyChange, policyInput } from '../../domain/directory-inputs.js';
+import { errorResponses } from '../graph-error.js';
 import type { GraphApp } from '../routes/route-kit.js';
-import type { AdminDeps } from './index.js';
-import {
-  adminErrors,
-  collection,
-  grant,
-  grantBody,
-  grantParams,
-  noContent,
-  policy,
-  policyBody,
-  policyChangeBody,
-  policyParams,
-  tenantParams,
-} from './schemas.js';
-
-/** A grant target in a path: `global`, or a user's object id or UPN. */
-const targetOf = (target: string): GrantTargetInput =>
-  target.toLowerCase() === globalTarget ? { global: true } : { user: target };
+import type { AdminDeps } from './deps.js';
+import { collection, grant, grantBody, grantParams, noContent, policy, policyParams, tenantParams } from './schemas.js';
 
 /**
  * Application access policies (New-/Set-/Remove-CsApplicationAccessPolicy) and their grants
@@ -29,25 +14,25 @@ export function registerApplicationAccessPolicyRoutes(app: GraphApp, { admin }: 
 
   app.get(
     policies,
-    { schema: { params: tenantParams, response: { 200: collection(policy), ...adminErrors } } },
+    { schema: { params: tenantParams, response: { 200: collection(policy), ...errorResponses } } },
     async (request) => ({ value: await admin.listPolicies(request.params.tenantId) }),
   );
 
   app.post(
     policies,
-    { schema: { params: tenantParams, body: policyBody, response: { 201: policy, ...adminErrors } } },
+    { schema: { params: tenantParams, body: policyInput, response: { 201: policy, ...errorResponses } } },
     async (request, reply) => reply.code(201).send(await admin.createPolicy(request.params.tenantId, request.body)),
   );
 
   app.get(
     `${policies}/:name`,
-    { schema: { params: policyParams, response: { 200: policy, ...adminErrors } } },
+    { schema: { params: policyParams, response: { 200: policy, ...errorResponses } } },
     (request) => admin.getPolicy(request.params.tenantId, request.params.name),
   );
 
   app.patch(
     `${policies}/:name`,
-    { schema: { params: policyParams, body: policyChangeBody, response: { 200: policy, ...adminErrors } } },
+    { schema: { params: policyParams, body: policyChange, response: { 200: policy, ...errorResponses } } },
     (request) => admin.updatePolicy(request.params.tenantId, request.params.name, request.body),
   );
 
@@ -60,18 +45,19 @@ export function registerApplicationAccessPolicyRoutes(app: GraphApp, { admin }: 
 
   app.get(
     grants,
-    { schema: { params: tenantParams, response: { 200: collection(grant), ...adminErrors } } },
+    { schema: { params: tenantParams, response: { 200: collection(grant), ...errorResponses } } },
     async (request) => ({ value: await admin.listGrants(request.params.tenantId) }),
   );
 
   app.put(
     `${grants}/:target`,
-    { schema: { params: grantParams, body: grantBody, response: { 200: grant, ...adminErrors } } },
-    (request) => admin.grantPolicy(request.params.tenantId, request.body.policyName, targetOf(request.params.target)),
+    { schema: { params: grantParams, body: grantBody, response: { 200: grant, ...errorResponses } } },
+    (request) =>
+      admin.grantPolicy(request.params.tenantId, request.body.policyName, grantTargetNamed(request.params.target)),
   );
 
   app.delete(`${grants}/:target`, { schema: { params: grantParams, response: noContent } }, async (request, reply) => {
-    await admin.revokePolicy(request.params.tenantId, targetOf(request.params.target));
+    await admin.revokePolicy(request.params.tenantId, grantTargetNamed(request.params.target));
     return reply.code(204).send(null);
   });
 }

@@ -1,26 +1,25 @@
+import { applicationInput } from '../../domain/directory-inputs.js';
+import { errorResponses } from '../graph-error.js';
 import type { GraphApp } from '../routes/route-kit.js';
-import type { AdminDeps } from './index.js';
-import {
-  adminErrors,
-  application,
-  applicationBody,
-  applicationParams,
-  collection,
-  createdApplication,
-  noContent,
-  tenantParams,
-} from './schemas.js';
+import type { AdminDeps } from './deps.js';
+import { application, applicationParams, collection, createdApplication, noContent, tenantParams } from './schemas.js';
 
 export function registerApplicationRoutes(app: GraphApp, { admin }: AdminDeps): void {
   app.get(
     '/tenants/:tenantId/applications',
-    { schema: { params: tenantParams, response: { 200: collection(application), ...adminErrors } } },
+    { schema: { params: tenantParams, response: { 200: collection(application), ...errorResponses } } },
     async (request) => ({ value: await admin.listApplications(request.params.tenantId) }),
   );
 
   app.post(
     '/tenants/:tenantId/applications',
-    { schema: { params: tenantParams, body: applicationBody, response: { 201: createdApplication, ...adminErrors } } },
+    {
+      schema: {
+        params: tenantParams,
+        body: applicationInput,
+        response: { 201: createdApplication, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const { application, clientSecret } = await admin.addApplication(request.params.tenantId, request.body);
       return reply
@@ -32,7 +31,7 @@ export function registerApplicationRoutes(app: GraphApp, { admin }: AdminDeps): 
 
   app.get(
     '/tenants/:tenantId/applications/:appId',
-    { schema: { params: applicationParams, response: { 200: application, ...adminErrors } } },
+    { schema: { params: applicationParams, response: { 200: application, ...errorResponses } } },
     (request) => admin.getApplication(request.params.tenantId, request.params.appId),
   );
 

@@ -1,8 +1,8 @@
 import { Type } from 'typebox';
-import { directorySeed, importDirectorySeed } from '../../domain/directory-seed.js';
+import { directorySeed } from '../../domain/directory-seed.js';
+import { errorResponses } from '../graph-error.js';
 import type { GraphApp } from '../routes/route-kit.js';
-import type { AdminDeps } from './index.js';
-import { adminErrors } from './schemas.js';
+import type { AdminDeps } from './deps.js';
 
 const summary = Type.Object({
   tenants: Type.Integer(),
@@ -13,10 +13,10 @@ const summary = Type.Object({
 });
 
 /** Loads a directory seed (the format of `graphmeet serve --seed`), all of it or nothing. */
-export function registerDirectoryImportRoute(app: GraphApp, deps: AdminDeps): void {
+export function registerDirectoryImportRoute(app: GraphApp, { admin }: AdminDeps): void {
   app.post(
     '/directory/import',
-    { schema: { body: directorySeed, response: { 200: summary, ...adminErrors } } },
-    (request) => importDirectorySeed(deps.store, request.body, deps.directory),
+    { schema: { body: directorySeed, response: { 200: summary, ...errorResponses } } },
+    (request) => admin.importSeed(request.body),
   );
 }

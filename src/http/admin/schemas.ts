@@ -1,7 +1,10 @@
 import { type TSchema, Type } from 'typebox';
-import { errorEnvelope } from '../../graph/error.js';
+import { errorResponses } from '../graph-error.js';
 
-/** Shapes of the admin API. Bodies are strict: an unknown property is an error, never ignored. */
+/**
+ * Shapes of the admin API. Bodies are strict: an unknown property is an error, never ignored. The bodies that add
+ * users, applications and policies are the same as in seed files (domain/directory-inputs.ts).
+ */
 
 const strict = { additionalProperties: false } as const;
 const nullableString = Type.Union([Type.String(), Type.Null()]);
@@ -13,39 +16,6 @@ export const policyParams = Type.Object({ tenantId: Type.String(), name: Type.St
 export const grantParams = Type.Object({ tenantId: Type.String(), target: Type.String() });
 
 export const tenantBody = Type.Object({ displayName: nullableString }, strict);
-export const userBody = Type.Object(
-  {
-    id: Type.Optional(Type.String()),
-    userPrincipalName: Type.String(),
-    displayName: Type.Optional(nullableString),
-  },
-  strict,
-);
-export const applicationBody = Type.Object(
-  {
-    appId: Type.Optional(Type.String()),
-    displayName: Type.String(),
-    roles: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
-    scopes: Type.Optional(Type.Array(Type.String(), { maxItems: 100 })),
-    certificate: Type.Optional(Type.String({ maxLength: 16_384 })),
-  },
-  strict,
-);
-export const policyBody = Type.Object(
-  {
-    name: Type.String(),
-    appIds: Type.Array(Type.String(), { maxItems: 1000 }),
-    description: Type.Optional(nullableString),
-  },
-  strict,
-);
-export const policyChangeBody = Type.Object(
-  {
-    appIds: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
-    description: Type.Optional(nullableString),
-  },
-  strict,
-);
 export const grantBody = Type.Object({ policyName: Type.String() }, strict);
 
 export const tenant = Type.Object({ id: Type.String(), displayName: nullableString, createdDateTime: Type.String() });
@@ -79,7 +49,5 @@ export const grant = Type.Object({ tenantId: Type.String(), target: Type.String(
 
 export const collection = <T extends TSchema>(item: T) => Type.Object({ value: Type.Array(item) });
 
-export const adminErrors = { '4xx': errorEnvelope, '5xx': errorEnvelope };
-
 /** Responses of a DELETE: 204 with no body, or an error. */
-export const noContent = { 204: Type.Null(), ...adminErrors };
+export const noContent = { 204: Type.Null(), ...errorResponses };

@@ -1,18 +1,11 @@
-import { toOnlineMeeting } from '../../domain/online-meeting-view.js';
 import {
   type CreateOnlineMeetingBody,
   createOnlineMeetingBody,
   onlineMeetingResponse,
 } from '../../graph/online-meeting.js';
-import {
-  collectionParams,
-  errorResponses,
-  type GraphApp,
-  onlineMeetingPaths,
-  type RouteDeps,
-  sendGraph,
-  viewContext,
-} from './route-kit.js';
+import { errorResponses } from '../graph-error.js';
+import { sendGraph, toOnlineMeeting, viewContext } from '../render/online-meeting.js';
+import { collectionParams, type GraphApp, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
 
 /** Create onlineMeeting: POST /me/onlineMeetings, POST /users/{userId}/onlineMeetings -> 201. */
 export function registerCreateOnlineMeeting(app: GraphApp, deps: RouteDeps): void {
@@ -27,13 +20,9 @@ export function registerCreateOnlineMeeting(app: GraphApp, deps: RouteDeps): voi
         },
       },
       async (request, reply) => {
-        const organizer = await deps.meetings.resolveUser(
-          request.principal,
-          request.params.userId,
-          'onlineMeeting.create',
-        );
         // Validated against this version's schema; the type is the wider of the two versions'.
-        const meeting = await deps.meetings.create(organizer, request.body as CreateOnlineMeetingBody);
+        const body = request.body as CreateOnlineMeetingBody;
+        const meeting = await deps.meetings.create(request.principal, request.params.userId, body);
         const ctx = viewContext(request, deps);
         return sendGraph(reply, 201, toOnlineMeeting(meeting, ctx), ctx);
       },

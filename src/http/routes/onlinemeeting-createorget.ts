@@ -1,14 +1,7 @@
-import { toOnlineMeeting } from '../../domain/online-meeting-view.js';
 import { createOrGetOnlineMeetingBody, onlineMeetingResponse } from '../../graph/online-meeting.js';
-import {
-  collectionParams,
-  errorResponses,
-  type GraphApp,
-  onlineMeetingPaths,
-  type RouteDeps,
-  sendGraph,
-  viewContext,
-} from './route-kit.js';
+import { errorResponses } from '../graph-error.js';
+import { sendGraph, toOnlineMeeting, viewContext } from '../render/online-meeting.js';
+import { collectionParams, type GraphApp, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
 
 /** onlineMeeting: createOrGet -> 201 when it created the meeting, 200 when the externalId already had one. */
 export function registerCreateOrGetOnlineMeeting(app: GraphApp, deps: RouteDeps): void {
@@ -24,12 +17,12 @@ export function registerCreateOrGetOnlineMeeting(app: GraphApp, deps: RouteDeps)
         },
       },
       async (request, reply) => {
-        const organizer = await deps.meetings.resolveUser(
+        const { meeting, created } = await deps.meetings.createOrGet(
           request.principal,
           request.params.userId,
-          'onlineMeeting.createOrGet',
+          request.body,
+          deps.version,
         );
-        const { meeting, created } = await deps.meetings.createOrGet(organizer, request.body, deps.version);
         const ctx = viewContext(request, deps);
         return sendGraph(reply, created ? 201 : 200, toOnlineMeeting(meeting, ctx), ctx);
       },

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
-import { errorResponses, type GraphApp, itemParams, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
+import { errorResponses } from '../graph-error.js';
+import { type GraphApp, itemParams, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
 
 /**
  * Delete onlineMeeting: DELETE …/onlineMeetings/{meetingId} -> 204. Organizer only; its externalId and
@@ -11,12 +12,7 @@ export function registerDeleteOnlineMeeting(app: GraphApp, deps: RouteDeps): voi
       url,
       { schema: { params: itemParams, response: { 204: Type.Null(), ...errorResponses } } },
       async (request, reply) => {
-        const organizer = await deps.meetings.resolveUser(
-          request.principal,
-          request.params.userId,
-          'onlineMeeting.delete',
-        );
-        await deps.meetings.delete(organizer, request.params.meetingId);
+        await deps.meetings.delete(request.principal, request.params.userId, request.params.meetingId);
         return reply.code(204).send(null);
       },
     );

@@ -1,15 +1,7 @@
-import { toOnlineMeetingCollection } from '../../domain/online-meeting-view.js';
 import { onlineMeetingCollectionResponse } from '../../graph/online-meeting.js';
-import {
-  collectionParams,
-  errorResponses,
-  type GraphApp,
-  lookupQuery,
-  onlineMeetingPaths,
-  type RouteDeps,
-  sendGraph,
-  viewContext,
-} from './route-kit.js';
+import { errorResponses } from '../graph-error.js';
+import { sendGraph, toOnlineMeetingCollection, viewContext } from '../render/online-meeting.js';
+import { collectionParams, type GraphApp, lookupQuery, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
 
 /**
  * Get onlineMeeting by join link or meeting ID: GET …/onlineMeetings?$filter=JoinWebUrl eq '…' or
@@ -33,10 +25,9 @@ export function registerGetOnlineMeetingByFilter(app: GraphApp, deps: RouteDeps)
           ['joinWebUrl', 'joinMeetingId'],
           "Listing all online meetings is not supported. Use $filter=JoinWebUrl eq '{join link}' or $filter=joinMeetingIdSettings/joinMeetingId eq '{meeting ID}'.",
         );
-        const user = await deps.meetings.resolveUser(request.principal, request.params.userId, 'onlineMeeting.list');
-        const found = await deps.meetings.find(user, lookup);
+        const { user, meetings } = await deps.meetings.find(request.principal, request.params.userId, lookup);
         const ctx = viewContext(request, deps, select);
-        return sendGraph(reply, 200, toOnlineMeetingCollection(found, `users('${user.id}')`, ctx), ctx);
+        return sendGraph(reply, 200, toOnlineMeetingCollection(meetings, `users('${user.id}')`, ctx), ctx);
       },
     );
   }

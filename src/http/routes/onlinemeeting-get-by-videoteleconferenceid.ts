@@ -1,11 +1,12 @@
-import { toOnlineMeetingCollection } from '../../domain/online-meeting-view.js';
 import { onlineMeetingCollectionResponse } from '../../graph/online-meeting.js';
-import { errorResponses, type GraphApp, lookupQuery, type RouteDeps, sendGraph, viewContext } from './route-kit.js';
+import { errorResponses } from '../graph-error.js';
+import { sendGraph, toOnlineMeetingCollection, viewContext } from '../render/online-meeting.js';
+import { type GraphApp, lookupQuery, type RouteDeps } from './route-kit.js';
 
 /**
  * Get onlineMeeting by VTC id: GET /communications/onlineMeetings?$filter=VideoTeleconferenceId eq '…'
  * (and beta's deprecated /app/onlineMeetings). Application permissions only; the application access
- * policy does not apply to it (spec §2.1).
+ * policy does not apply to it (https://learn.microsoft.com/en-us/graph/api/onlinemeeting-get).
  */
 export function registerGetOnlineMeetingByVideoTeleconferenceId(app: GraphApp, deps: RouteDeps): void {
   const paths = ['/communications/onlineMeetings', ...(deps.version === 'beta' ? ['/app/onlineMeetings'] : [])];

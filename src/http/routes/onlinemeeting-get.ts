@@ -1,16 +1,8 @@
-import { toOnlineMeeting } from '../../domain/online-meeting-view.js';
 import { onlineMeetingResponse } from '../../graph/online-meeting.js';
+import { errorResponses } from '../graph-error.js';
 import { parseSelect } from '../query-options.js';
-import {
-  errorResponses,
-  type GraphApp,
-  itemParams,
-  onlineMeetingPaths,
-  queryOptions,
-  type RouteDeps,
-  sendGraph,
-  viewContext,
-} from './route-kit.js';
+import { sendGraph, toOnlineMeeting, viewContext } from '../render/online-meeting.js';
+import { type GraphApp, itemParams, onlineMeetingPaths, queryOptions, type RouteDeps } from './route-kit.js';
 
 /**
  * Get onlineMeeting by id: GET /me/onlineMeetings/{meetingId}, GET /users/{userId}/onlineMeetings/{meetingId}.
@@ -24,8 +16,7 @@ export function registerGetOnlineMeeting(app: GraphApp, deps: RouteDeps): void {
       async (request, reply) => {
         const options = queryOptions(request, ['$select'], 'entity');
         const select = parseSelect(options.$select, deps.version);
-        const user = await deps.meetings.resolveUser(request.principal, request.params.userId, 'onlineMeeting.get');
-        const meeting = await deps.meetings.get(user, request.params.meetingId);
+        const meeting = await deps.meetings.get(request.principal, request.params.userId, request.params.meetingId);
         const ctx = viewContext(request, deps, select);
         return sendGraph(reply, 200, toOnlineMeeting(meeting, ctx), ctx);
       },

@@ -1,14 +1,7 @@
-import { toOnlineMeeting } from '../../domain/online-meeting-view.js';
 import { onlineMeetingResponse, updateOnlineMeetingBody } from '../../graph/online-meeting.js';
-import {
-  errorResponses,
-  type GraphApp,
-  itemParams,
-  onlineMeetingPaths,
-  type RouteDeps,
-  sendGraph,
-  viewContext,
-} from './route-kit.js';
+import { errorResponses } from '../graph-error.js';
+import { sendGraph, toOnlineMeeting, viewContext } from '../render/online-meeting.js';
+import { type GraphApp, itemParams, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
 
 /** Update onlineMeeting: PATCH …/onlineMeetings/{meetingId} -> 200 with the updated meeting. Organizer only. */
 export function registerUpdateOnlineMeeting(app: GraphApp, deps: RouteDeps): void {
@@ -23,12 +16,8 @@ export function registerUpdateOnlineMeeting(app: GraphApp, deps: RouteDeps): voi
         },
       },
       async (request, reply) => {
-        const organizer = await deps.meetings.resolveUser(
-          request.principal,
-          request.params.userId,
-          'onlineMeeting.update',
-        );
-        const meeting = await deps.meetings.update(organizer, request.params.meetingId, request.body, deps.version);
+        const { userId, meetingId } = request.params;
+        const meeting = await deps.meetings.update(request.principal, userId, meetingId, request.body, deps.version);
         const ctx = viewContext(request, deps);
         return sendGraph(reply, 200, toOnlineMeeting(meeting, ctx), ctx);
       },

@@ -2,20 +2,15 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
-  FastifyReply,
   FastifyRequest,
   RawReplyDefaultExpression,
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
 import { Type } from 'typebox';
-import { GraphError } from '../../domain/errors.js';
-import type { ViewContext } from '../../domain/online-meeting-view.js';
 import type { MeetingService } from '../../domain/online-meetings.js';
-import { errorEnvelope } from '../../graph/error.js';
+import { badRequest } from '../../graph/errors.js';
 import type { ApiVersion } from '../../graph/types.js';
-import { negotiateLocale } from '../../i18n/negotiate.js';
-import { graphContentType } from '../graph-error.js';
 import { type FilterProperty, type MeetingFilter, parseMeetingFilter, parseSelect } from '../query-options.js';
 
 export type GraphApp = FastifyInstance<
@@ -42,12 +37,6 @@ export const onlineMeetingPaths = (suffix = '') => [
 export const collectionParams = Type.Object({ userId: Type.Optional(Type.String()) });
 export const itemParams = Type.Object({ userId: Type.Optional(Type.String()), meetingId: Type.String() });
 
-/** Response schemas for the errors every Graph operation can answer with. */
-export const errorResponses = {
-  '4xx': errorEnvelope,
-  '5xx': errorEnvelope,
-};
-
 /** The options a single entity refuses, in Graph's words (microsoft-graph-docs#13306). */
 const collectionOnly = new Set(['$filter', '$orderby', '$count', '$skip', '$top']);
 
@@ -65,22 +54,16 @@ export function queryOptions(
     if (!key.startsWith('$')) continue;
     const option = key.toLowerCase();
     if (typeof value !== 'string') {
-      throw new GraphError(400, 'BadRequest', `The query option '${key}' is given more than once.`);
+      throw badRequest(`The query option '${key}' is given more than once.`);
     }
     if (allowed.includes(option)) {
       out[option] = value;
     } else if (target === 'entity' && collectionOnly.has(option)) {
-      throw new GraphError(
-        400,
-        'BadRequest',
+      throw badRequest(
         'The query specified in the URI is not valid. The requested resource is not a collection. Query options $filter, $orderby, $count, $skip, and $top can be applied only on collections.',
       );
     } else {
-      throw new GraphError(
-        400,
-        'BadRequest',
-        `The query option '${key.slice(0, 40)}' is not supported on this request.`,
-      );
+      throw badRequest(`The query option '${key.slice(0, 40)}' is not supported on this request.`);
     }
   }
   return out;
@@ -97,22 +80,6 @@ export function lookupQuery(
   whenMissing: string,
 ): { lookup: MeetingFilter; select: string[] | undefined } {
   const options = queryOptions(request, ['$filter', '$select'], 'collection');
-  if (options.$filter === undefined) throw new GraphError(400, 'BadRequest', whenMissing);
+  if (options.$filter === undefined) throw badRequest(whenMissing);
   return { lookup: parseMeetingFilter(options.$filter, allowed), select: parseSelect(options.$select, version) };
-}
-
-export function viewContext(request: FastifyRequest, deps: RouteDeps, select?: readonly string[]): ViewContext {
-  const prefer = request.headers.prefer;
-  return {
-    serviceRoot: `${deps.publicUrl()}/${deps.version}`,
-    version: deps.version,
-    locale: negotiateLocale(request.headers['accept-language']),
-    includeUnknownEnumMembers: typeof prefer === 'string' && /(^|[\s,])include-unknown-enum-members\b/i.test(prefer),
-    ...(select ? { select } : {}),
-  };
-}
-
-/** Sends a meeting or a collection of them with Graph's content type, saying which language it is in. */
-export function sendGraph(reply: FastifyReply, status: number, body: unknown, ctx: ViewContext) {
-  return reply.code(status).type(graphContentType).header('content-language', ctx.locale).send(body);
 }

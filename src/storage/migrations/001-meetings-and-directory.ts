@@ -18,7 +18,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
     .addPrimaryKeyConstraint('online_meetings_pkey', ['tenant_id', 'meeting_id'])
     .execute();
-  // createOrGet's identity (spec §2.4). NULL external ids (plain creates) never collide in either database.
+  // createOrGet's identity (https://learn.microsoft.com/en-us/graph/api/onlinemeeting-createorget). NULL external ids (plain creates) never collide in either database.
   await db.schema
     .createIndex('online_meetings_external_id_key')
     .on('online_meetings')

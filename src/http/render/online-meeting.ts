@@ -1,15 +1,18 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   lobbyBypassScope,
   meetingSettings,
   type OnlineMeeting,
   onlineMeetingRole,
   settingNames,
-} from '../graph/online-meeting.js';
-import type { ApiVersion } from '../graph/types.js';
-import { joinInformationContent, joinInformationHtml } from '../i18n/join-information.js';
-import type { Locale } from '../i18n/negotiate.js';
-import type { MeetingRecord } from '../storage/store.js';
+} from '../../graph/online-meeting.js';
+import type { ApiVersion } from '../../graph/types.js';
+import { joinInformationContent, joinInformationHtml } from '../../i18n/join-information.js';
+import { type Locale, negotiateLocale } from '../../i18n/negotiate.js';
+import type { MeetingRecord } from '../../storage/store.js';
+import { graphContentType } from '../graph-error.js';
 
+/** How one request wants its meetings written: where it came in, in which language, and which properties. */
 export interface ViewContext {
   /** e.g. `http://127.0.0.1:7878/v1.0` */
   serviceRoot: string;
@@ -22,9 +25,30 @@ export interface ViewContext {
   select?: readonly string[];
 }
 
+export function viewContext(
+  request: FastifyRequest,
+  at: { publicUrl: () => string; version: ApiVersion },
+  select?: readonly string[],
+): ViewContext {
+  const prefer = request.headers.prefer;
+  return {
+    serviceRoot: `${at.publicUrl()}/${at.version}`,
+    version: at.version,
+    locale: negotiateLocale(request.headers['accept-language']),
+    includeUnknownEnumMembers: typeof prefer === 'string' && /(^|[\s,])include-unknown-enum-members\b/i.test(prefer),
+    ...(select ? { select } : {}),
+  };
+}
+
+/** Sends a meeting or a collection of them with Graph's content type, saying which language it is in. */
+export function sendGraph(reply: FastifyReply, status: number, body: unknown, ctx: ViewContext) {
+  return reply.code(status).type(graphContentType).header('content-language', ctx.locale).send(body);
+}
+
 /**
- * Evolvable enum members (those after unknownFutureValue in the version's order) reach only clients that
- * opted in with `Prefer: include-unknown-enum-members`; others read `unknownFutureValue` (spec §1.4, §4.3).
+ * Evolvable enum members (those after unknownFutureValue in the version's order) reach only clients that opted in
+ * with `Prefer: include-unknown-enum-members`; others read `unknownFutureValue`
+ * (https://learn.microsoft.com/en-us/graph/best-practices-concept#handling-future-members-in-evolvable-enumerations).
  */
 function evolvable<T extends string | null>(value: T, members: readonly string[], ctx: ViewContext): T {
   return !ctx.includeUnknownEnumMembers && value !== null && members.includes(value)
@@ -37,10 +61,12 @@ const selection = (ctx: ViewContext) => (ctx.select ? `(${ctx.select.join(',')})
 
 /** The onlineMeeting as Graph returns it: every property present, unset ones as explicit nulls. */
 export function toOnlineMeeting(m: MeetingRecord, ctx: ViewContext): OnlineMeeting {
-  // Graph names the organizer's user in the context even for /me requests (seeds 000-002).
-  const context = `${ctx.serviceRoot}/$metadata#users('${m.organizerId}')/onlineMeetings${selection(ctx)}/$entity`;
-  const { '@odata.context': _, ...properties } = meetingProperties(m, ctx);
-  return { '@odata.context': context, ...properties };
+  // Graph names the organizer's user in the context even for /me requests, as the examples of
+  // https://learn.microsoft.com/en-us/graph/api/application-post-onlinemeetings show.
+  return {
+    '@odata.context': `${ctx.serviceRoot}/$metadata#users('${m.organizerId}')/onlineMeetings${selection(ctx)}/$entity`,
+    ...meetingProperties(m, ctx),
+  } as OnlineMeeting;
 }
 
 /**
@@ -50,22 +76,21 @@ export function toOnlineMeeting(m: MeetingRecord, ctx: ViewContext): OnlineMeeti
 export function toOnlineMeetingCollection(meetings: MeetingRecord[], owner: string, ctx: ViewContext) {
   return {
     '@odata.context': `${ctx.serviceRoot}/$metadata#${owner}/onlineMeetings${selection(ctx)}`,
-    value: meetings.map((m) => {
-      const { '@odata.context': _, ...properties } = meetingProperties(m, ctx);
-      return properties;
-    }),
+    value: meetings.map((m) => meetingProperties(m, ctx)),
   };
 }
 
-function meetingProperties(m: MeetingRecord, ctx: ViewContext): OnlineMeeting {
+type MeetingProperties = Omit<OnlineMeeting, '@odata.context'>;
+
+function meetingProperties(m: MeetingRecord, ctx: ViewContext): MeetingProperties {
   const full = render(m, ctx);
   if (!ctx.select) return full;
   const picked: Record<string, unknown> = { id: full.id };
   for (const name of ctx.select) picked[name] = (full as Record<string, unknown>)[name];
-  return picked as OnlineMeeting;
+  return picked as MeetingProperties;
 }
 
-function render(m: MeetingRecord, ctx: ViewContext): OnlineMeeting {
+function render(m: MeetingRecord, ctx: ViewContext): MeetingProperties {
   const d = m.document;
   const roles = onlineMeetingRole.evolvable[ctx.version];
   const organizer = {
@@ -74,7 +99,8 @@ function render(m: MeetingRecord, ctx: ViewContext): OnlineMeeting {
       device: null,
       user: { id: d.organizer.id, displayName: d.organizer.displayName, tenantId: m.tenantId, identityProvider: 'AAD' },
     },
-    // A live event's organizer produces it (spec §2.3 example 3).
+    // A live event's organizer produces it (example 3 of
+    // https://learn.microsoft.com/en-us/graph/api/application-post-onlinemeetings?view=graph-rest-beta).
     role: evolvable(d.settings.isBroadcast ? 'producer' : 'presenter', roles, ctx),
     upn: d.organizer.userPrincipalName,
   };
@@ -84,7 +110,6 @@ function render(m: MeetingRecord, ctx: ViewContext): OnlineMeeting {
   );
   const messageId = d.chatMessageId ?? '0';
   return {
-    '@odata.context': '',
     id: m.id,
     creationDateTime: m.creationDateTime,
     startDateTime: m.startDateTime,
@@ -141,5 +166,5 @@ function render(m: MeetingRecord, ctx: ViewContext): OnlineMeeting {
       contentType: 'html',
     },
     cloudVideoInteropInfo: null,
-  } as OnlineMeeting;
+  } as MeetingProperties;
 }

@@ -1,0 +1,76 @@
+import { readFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError } from 'commander';
+import { systemClock } from '../common/clock.js';
+import { DirectoryAdmin } from '../domain/directory-admin.js';
+import { GraphError } from '../graph/errors.js';
+import { ensureDataDir } from '../identity/data-dir.js';
+import { openSqliteStore } from '../storage/open-store.js';
+import { addSettings, configFrom } from './settings.js';
+
+/**
+ * What `graphmeet tenants | users | apps | policy …` share. They manage the directory on the data dir's database
+ * directly, through the same use cases as the admin API, so both agree; a running server sees the change at once
+ * (users it has seen sign in within the last few seconds are re-read after at most 5 s).
+ */
+
+/**
+ * An action that runs the administrator's use cases on the data dir's database. A rule the directory refuses
+ * (a taken UPN, a missing policy) is said on stderr with exit code 1.
+ */
+export const withAdmin =
+  <A extends unknown[]>(work: (admin: DirectoryAdmin, ...args: A) => Promise<void>) =>
+  async (...args: A) => {
+    const command = args[args.length - 1] as Command;
+    const config = configFrom(command);
+    ensureDataDir(config.dataDir);
+    const store = await openSqliteStore(config.dataDir);
+    try {
+      await work(new DirectoryAdmin({ store, clock: systemClock }), ...args);
+    } catch (err) {
+      if (!(err instanceof GraphError)) throw err;
+      process.stderr.write(`graphmeet: ${err.message}\n`);
+      process.exitCode = 1;
+    } finally {
+      await store.close();
+    }
+  };
+
+/** A subcommand of a noun, taking the data dir. */
+export const subcommand = (parent: Command, name: string, description: string) =>
+  addSettings(parent.command(name).description(description), ['dataDir']);
+
+export const withTenant = (command: Command) =>
+  command.requiredOption('--tenant <tenantId>', 'tenant id (a GUID)', nonEmpty);
+
+export function nonEmpty(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('must not be empty.');
+  return value;
+}
+
+export function fileText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new InvalidArgumentError(`cannot read it (${(err as NodeJS.ErrnoException).code ?? 'error'}).`);
+  }
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** A plain aligned table for people, or JSON (`--json`) for scripts. */
+export function print(rows: object[], columns: string[], json: boolean | undefined): void {
+  if (json) {
+    printJson(rows);
+    return;
+  }
+  const cells = rows.map((r) => columns.map((c) => String((r as Record<string, unknown>)[c] ?? '')));
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => (row[i] as string).length)));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(`${[line(columns), ...cells.map(line)].join('\n')}\n`);
+}

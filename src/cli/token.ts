@@ -1,0 +1,67 @@
+import { type Command, InvalidArgumentError } from 'commander';
+import { isGuid } from '../common/guid.js';
+import { list } from '../config/config.js';
+import { ensureDataDir } from '../identity/data-dir.js';
+import { loadSigningKey } from '../identity/signing-key.js';
+import { mintApplicationToken, mintDelegatedToken } from '../identity/tokens.js';
+import { addSettings, configFrom, usageError } from './settings.js';
+
+const guid = (what: string) => (value: string) => {
+  if (!isGuid(value)) throw new InvalidArgumentError(`${what} must be a GUID (an Entra object id).`);
+  return value.toLowerCase();
+};
+
+const seconds = (value: string) => {
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 31_536_000) {
+    throw new InvalidArgumentError('must be a number of seconds between 1 and 31536000.');
+  }
+  return Number(value);
+};
+
+/** `graphmeet token`: a token signed with the data dir's key, for a user (delegated) or an app. */
+export function addTokenCommand(program: Command): void {
+  addSettings(
+    program
+      .command('token')
+      .description(
+        'Print an access token signed with the key in <data-dir>, accepted by a server on the same data dir.',
+      )
+      .requiredOption('--tenant <tenantId>', 'tenant id (tid), a GUID', guid('--tenant'))
+      .option('--user <objectId>', 'delegated token for this user object id (oid)', guid('--user'))
+      .option('--upn <upn>', 'userPrincipalName of the user (upn, preferred_username)')
+      .option('--name <displayName>', 'display name of the user (name)')
+      .option('--scopes <scopes>', 'delegated scopes (scp), space separated', 'OnlineMeetings.ReadWrite')
+      .option('--app <appId>', 'application token for this app id (appid, azp)')
+      .option('--roles <roles>', 'application roles, space separated', 'OnlineMeetings.ReadWrite.All')
+      .option('--client-app <appId>', 'the client app id a delegated token names (appid, azp)')
+      .option('--lifetime <seconds>', 'token lifetime in seconds', seconds, 3600),
+    ['dataDir', 'issuer'],
+  ).action(async (opts, command: Command) => {
+    const config = configFrom(command);
+    if (Boolean(opts.user) === Boolean(opts.app)) {
+      usageError(command, 'give either --user (delegated token) or --app (application token)');
+    }
+    ensureDataDir(config.dataDir);
+    const key = await loadSigningKey(config.dataDir);
+    const token = opts.user
+      ? await mintDelegatedToken(
+          {
+            tenantId: opts.tenant,
+            userId: opts.user,
+            userPrincipalName: opts.upn,
+            displayName: opts.name,
+            scopes: list(opts.scopes),
+            appId: opts.clientApp,
+            lifetimeSeconds: opts.lifetime,
+          },
+          key,
+          config.issuer,
+        )
+      : await mintApplicationToken(
+          { tenantId: opts.tenant, appId: opts.app, roles: list(opts.roles), lifetimeSeconds: opts.lifetime },
+          key,
+          config.issuer,
+        );
+    process.stdout.write(`${token}\n`);
+  });
+}

@@ -1,0 +1,68 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { type AppServices, buildApp } from './app.js';
+import { type Clock, systemClock } from './common/clock.js';
+import { Directory, type DirectoryMode } from './domain/directory.js';
+import { DirectoryAdmin } from './domain/directory-admin.js';
+import { MeetingService } from './domain/online-meetings.js';
+import type { AdminKey } from './identity/admin-key.js';
+import type { SigningKey } from './identity/signing-key.js';
+import { TokenEndpoint } from './identity/token-endpoint.js';
+import { TokenVerifier, type TrustedIssuers } from './identity/token-verifier.js';
+import type { Store } from './storage/store.js';
+
+export interface ComposeOptions {
+  store: Store;
+  signingKey: SigningKey;
+  adminKey: AdminKey;
+  /** Base of the issuer of graphmeet's own tokens (those `graphmeet token` mints). */
+  issuer: string;
+  /** Identity providers whose tokens are accepted besides graphmeet's own. */
+  trustedIssuers?: TrustedIssuers;
+  /** Serve the password grant, which hands out delegated tokens for directory users (development only). */
+  devTokens: boolean;
+  directoryMode: DirectoryMode;
+  /** Origin for links in responses; called per use because the port may be known only after listen. */
+  publicUrl: () => string;
+  tollNumber: string;
+  tollFreeNumber: string;
+  clock?: Clock;
+  bodyLimit: number;
+  /** A pino logger; none in tests that do not look at logs. */
+  logger?: FastifyBaseLogger;
+  https?: { key: string; cert: string };
+}
+
+/** The one place the parts are wired together: used by the server process and by the tests alike. */
+export async function composeApp(o: ComposeOptions) {
+  const clock = o.clock ?? systemClock;
+  const directory = new Directory(o.store, clock, o.directoryMode);
+  const services: AppServices = {
+    clock,
+    meetings: new MeetingService({
+      store: o.store,
+      directory,
+      clock,
+      publicUrl: o.publicUrl,
+      tollNumber: o.tollNumber || null,
+      tollFreeNumber: o.tollFreeNumber || null,
+    }),
+    admin: new DirectoryAdmin({ store: o.store, clock, directory }),
+    verifier: new TokenVerifier(o.signingKey, () => [o.issuer, o.publicUrl()], clock, o.trustedIssuers),
+    tokens: new TokenEndpoint({
+      directory,
+      signingKey: o.signingKey,
+      clock,
+      publicUrl: o.publicUrl,
+      devTokens: o.devTokens,
+    }),
+    adminKey: o.adminKey,
+    publicUrl: o.publicUrl,
+    storage: o.store.dialect,
+  };
+  const app = await buildApp(services, {
+    bodyLimit: o.bodyLimit,
+    ...(o.logger ? { logger: o.logger } : {}),
+    ...(o.https ? { https: o.https } : {}),
+  });
+  return { app, services };
+}

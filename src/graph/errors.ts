@@ -1,0 +1,74 @@
+import { Type } from 'typebox';
+
+/**
+ * Graph's errors: the envelope and every error graphmeet answers with, each with the HTTP status and the code the
+ * real service uses (https://learn.microsoft.com/en-us/graph/errors). Domain, identity and HTTP code raise these;
+ * the HTTP layer alone turns them into responses and adds what belongs to HTTP (e.g. `www-authenticate`).
+ */
+
+/** `{"error":{"code","message","innerError":{…}}}`. `date` has no fraction and no zone, as in real responses. */
+export const errorEnvelope = Type.Object({
+  error: Type.Object({
+    code: Type.String(),
+    message: Type.String(),
+    innerError: Type.Object({
+      date: Type.String(),
+      'request-id': Type.String(),
+      'client-request-id': Type.String(),
+    }),
+  }),
+});
+
+/**
+ * A failure the client caused or is allowed to see. Anything else thrown is a bug and is answered with a 500
+ * whose message is never shown.
+ */
+export class GraphError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GraphError';
+  }
+}
+
+export const badRequest = (message: string) => new GraphError(400, 'BadRequest', message);
+
+/** A bearer token that is missing, malformed, expired or not ours to accept. */
+export const invalidToken = (message: string) => new GraphError(401, 'InvalidAuthenticationToken', message);
+
+/** The admin API's own 401: its key is not a Graph token. */
+export const adminUnauthorized = (message: string) => new GraphError(401, 'Unauthorized', message);
+
+export const forbidden = (message: string) => new GraphError(403, 'Forbidden', message);
+
+/** What the real service answers when no policy lets the app act for the user (msgraph-sdk-dotnet#2350). */
+export const noApplicationAccessPolicy = () =>
+  new GraphError(403, 'General', 'No application access policy found for this app.');
+
+export const notFound = (message: string) => new GraphError(404, 'NotFound', message);
+
+export const methodNotAllowed = (message: string) => new GraphError(405, 'MethodNotAllowed', message);
+
+export const conflict = (message: string) => new GraphError(409, 'Conflict', message);
+
+export const payloadTooLarge = (message: string) => new GraphError(413, 'RequestEntityTooLarge', message);
+
+export const unsupportedMediaType = (message: string) => new GraphError(415, 'UnsupportedMediaType', message);
+
+/** Another 4xx the HTTP framework raised (e.g. 406, 431), kept with its status. */
+export const clientError = (status: number, message: string) => new GraphError(status, 'BadRequest', message);
+
+/** What the real service answers for a property it will not update (msgraph-sdk-dotnet#3112), naming it. */
+export const propertyNotUpdatable = (name: string) =>
+  new GraphError(
+    400,
+    'InvalidArgument',
+    `One or more properties do not support updating: '${name}'. Please refer to Microsoft Graph documentation for more information.`,
+  );
+
+/** Never carries what went wrong: that goes to the log only. */
+export const internalServerError = () =>
+  new GraphError(500, 'InternalServerError', 'An internal server error occurred.');
