@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
+import { systemClock } from './common/clock.js';
 import { composeApp } from './compose.js';
 import { type Config, ConfigError, usesTls } from './config/config.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
@@ -24,7 +25,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   ensureDataDir(config.dataDir);
   const signingKey = await loadSigningKey(config.dataDir);
   const adminKey = await loadAdminKey(config.dataDir, config.adminKeyFile);
-  const store = await openSqliteStore(config.dataDir);
+  const clock = systemClock;
+  const store = await openSqliteStore(config.dataDir, clock);
 
   let tls: { cert: string; key: string } | undefined;
   if (config.certFile && config.keyFile) {
@@ -37,6 +39,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   let origin = '';
   const { app, services } = await composeApp({
+    clock,
     store,
     signingKey,
     issuer: config.issuer,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
+import { type Clock, systemClock } from '../common/clock.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
 
@@ -11,13 +12,17 @@ const busyTimeoutMs = 5000;
 const migrationLockWaitMs = 30_000;
 
 /** The embedded default: one SQLite file in the data dir, in WAL mode so several processes can share it. */
-export async function openSqliteStore(dataDir: string): Promise<SqlStore> {
+export async function openSqliteStore(dataDir: string, clock: Clock = systemClock): Promise<SqlStore> {
   const file = path.join(dataDir, sqliteFileName);
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
-  const store = new SqlStore(new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite');
+  const store = new SqlStore(
+    new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    'sqlite',
+    clock,
+  );
   await migrateExclusively(sqlite, store);
   return store;
 }

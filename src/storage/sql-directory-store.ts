@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { Clock } from '../common/clock.js';
 import type { AccessPoliciesTable, ApplicationsTable, Database, DirectoryUsersTable } from './schema.js';
 import {
   type AccessPolicyRecord,
@@ -13,18 +14,25 @@ import {
 } from './store.js';
 import { uniqueViolationText } from './unique-violation.js';
 
-const now = () => new Date().toISOString();
 const upnKey = (upn: string | null) => (upn === null ? null : upn.toLowerCase());
 const policyKey = (name: string) => name.toLowerCase();
 
 /** The directory half of the SQL store: same database, same dialect handling as the meetings. */
 export class SqlDirectoryStore implements DirectoryStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly clock: Clock,
+  ) {}
+
+  /** When a row is added or changed, for its created_at / updated_at. */
+  private now(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
 
   async ensureTenant(tenantId: string, displayName?: string | null): Promise<void> {
     await this.db
       .insertInto('tenants')
-      .values({ tenant_id: tenantId, display_name: displayName ?? null, created_at: now() })
+      .values({ tenant_id: tenantId, display_name: displayName ?? null, created_at: this.now() })
       .onConflict((oc) =>
         displayName === undefined
           ? oc.column('tenant_id').doNothing()
@@ -44,12 +52,12 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async insertUser(user: DirectoryUser): Promise<void> {
-    const at = now();
+    const at = this.now();
     await mapDuplicates(() => this.db.insertInto('directory_users').values(userRow(user, at)).execute());
   }
 
   async putUser(user: DirectoryUser): Promise<void> {
-    const at = now();
+    const at = this.now();
     await mapDuplicates(() =>
       this.db
         .insertInto('directory_users')
@@ -67,7 +75,7 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async addUserIfMissing(user: DirectoryUser): Promise<void> {
-    const at = now();
+    const at = this.now();
     await mapDuplicates(() =>
       this.db
         .insertInto('directory_users')
@@ -170,13 +178,13 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async insertPolicy(policy: AccessPolicyRecord): Promise<void> {
-    await mapDuplicates(() => this.db.insertInto('access_policies').values(policyRow(policy, now())).execute());
+    await mapDuplicates(() => this.db.insertInto('access_policies').values(policyRow(policy, this.now())).execute());
   }
 
   async updatePolicy(policy: AccessPolicyRecord): Promise<boolean> {
     const result = await this.db
       .updateTable('access_policies')
-      .set({ description: policy.description, app_ids: JSON.stringify(policy.appIds), updated_at: now() })
+      .set({ description: policy.description, app_ids: JSON.stringify(policy.appIds), updated_at: this.now() })
       .where('tenant_id', '=', policy.tenantId)
       .where('policy_key', '=', policyKey(policy.name))
       .executeTakeFirst();
@@ -184,7 +192,7 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async putPolicy(policy: AccessPolicyRecord): Promise<void> {
-    const row = policyRow(policy, now());
+    const row = policyRow(policy, this.now());
     await this.db
       .insertInto('access_policies')
       .values(row)
@@ -229,7 +237,7 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async putGrant(tenantId: string, target: GrantTarget, policyName: string): Promise<void> {
-    const at = now();
+    const at = this.now();
     await this.db
       .insertInto('access_policy_grants')
       .values({ tenant_id: tenantId, target, policy_key: policyKey(policyName), granted_at: at })

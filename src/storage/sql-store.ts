@@ -1,4 +1,5 @@
 import { type Kysely, Migrator, type Selectable } from 'kysely';
+import type { Clock } from '../common/clock.js';
 import { migrationProvider } from './migrations/index.js';
 import type { Database, OnlineMeetingsTable } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
@@ -15,12 +16,13 @@ export class SqlStore implements Store {
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
+    private readonly clock: Clock,
   ) {
-    this.directory = new SqlDirectoryStore(db);
+    this.directory = new SqlDirectoryStore(db, clock);
   }
 
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new SqlStore(trx, this.dialect)));
+    return this.db.transaction().execute((trx) => work(new SqlStore(trx, this.dialect, this.clock)));
   }
 
   async migrate(): Promise<void> {
