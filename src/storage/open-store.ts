@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, type SqliteDatabase, SqliteDialect } from 'kysely';
 import { type Clock, systemClock } from '../common/clock.js';
 import type { Database } from './schema.js';
 import { SqlStore } from './sql-store.js';
@@ -9,6 +9,8 @@ import { SqlStore } from './sql-store.js';
 export const sqliteFileName = 'graphmeet.sqlite';
 
 const busyTimeoutMs = 5000;
+/** Mapped address space, not memory: only the pages read count towards the process's resident size. */
+const mmapBytes = 256 * 1024 * 1024;
 const migrationLockWaitMs = 30_000;
 
 /** The embedded default: one SQLite file in the data dir, in WAL mode so several processes can share it. */
@@ -18,13 +20,35 @@ export async function openSqliteStore(dataDir: string, clock: Clock = systemCloc
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
+  // Reads through a memory map instead of a read() per page: on this kind of machine that doubled GET by id.
+  sqlite.pragma(`mmap_size = ${mmapBytes}`);
   const store = new SqlStore(
-    new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+    new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
     'sqlite',
     clock,
   );
   await migrateExclusively(sqlite, store);
   return store;
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew, which costs as much as running it; statements are kept by
+ * their SQL instead. Hot queries have fixed SQL; the cache is emptied if varying ones (IN lists) ever fill it.
+ */
+function withStatementCache(sqlite: BetterSqlite3.Database): SqliteDatabase {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql: string) {
+      let statement = cache.get(sql);
+      if (!statement) {
+        if (cache.size >= 500) cache.clear();
+        statement = sqlite.prepare(sql);
+        cache.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /**

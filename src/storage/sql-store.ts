@@ -1,6 +1,8 @@
 import { type Kysely, Migrator, type Selectable } from 'kysely';
 import type { Clock } from '../common/clock.js';
+import { GroupCommit } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { Database, OnlineMeetingsTable } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { IdentifierTaken, type MeetingRecord, type Store } from './store.js';
@@ -8,21 +10,47 @@ import { uniqueViolationText } from './unique-violation.js';
 
 /**
  * The one SQL store. Kysely writes the dialect-specific SQL; the queries, the row mapping and the mapping of
- * unique-constraint violations are shared by SQLite and PostgreSQL.
+ * unique-constraint violations are shared by SQLite and PostgreSQL. The queries every request makes are compiled
+ * once (PreparedQuery), and new meetings are written by group commit.
  */
 export class SqlStore implements Store {
   readonly directory: SqlDirectoryStore;
+  private readonly q: MeetingQueries;
+  private readonly inserts: GroupCommit<MeetingRecord, void>;
+  private readonly createOrGets: GroupCommit<MeetingRecord, CreateOrGetResult | undefined>;
 
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
     private readonly clock: Clock,
+    /** Set for the store a transaction() hands out: its writes are already inside one transaction. */
+    private readonly within?: { queries: MeetingQueries },
   ) {
     this.directory = new SqlDirectoryStore(db, clock);
+    this.q = within?.queries ?? meetingQueries(db);
+    this.inserts = new GroupCommit(
+      (meetings) =>
+        this.db.transaction().execute(async (trx) => {
+          for (const m of meetings) await this.q.insert.run(trx, rowValues(m));
+          return meetings.map(() => undefined);
+        }),
+      (meeting) => this.insertMeetingNow(meeting),
+    );
+    this.createOrGets = new GroupCommit(
+      (meetings) =>
+        this.db.transaction().execute(async (trx) => {
+          const results = [];
+          for (const m of meetings) results.push(await this.insertUnlessExternalIdExists(trx, m));
+          return results;
+        }),
+      (meeting) => this.insertUnlessExternalIdExists(this.db, meeting),
+    );
   }
 
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => work(new SqlStore(trx, this.dialect, this.clock)));
+    return this.db
+      .transaction()
+      .execute((trx) => work(new SqlStore(trx, this.dialect, this.clock, { queries: this.q })));
   }
 
   async migrate(): Promise<void> {
@@ -30,75 +58,79 @@ export class SqlStore implements Store {
     if (error) throw error;
   }
 
-  async insertMeeting(meeting: MeetingRecord): Promise<void> {
+  insertMeeting(meeting: MeetingRecord): Promise<void> {
+    return this.within ? this.insertMeetingNow(meeting) : this.inserts.submit(meeting);
+  }
+
+  private async insertMeetingNow(meeting: MeetingRecord): Promise<void> {
     try {
-      await this.db.insertInto('online_meetings').values(toRow(meeting)).execute();
+      await this.q.insert.run(this.db, rowValues(meeting));
     } catch (err) {
       throw uniqueViolation(err) ?? err;
     }
   }
 
-  async insertMeetingUnlessExternalIdExists(
-    meeting: MeetingRecord,
-  ): Promise<{ meeting: MeetingRecord; created: boolean }> {
+  async insertMeetingUnlessExternalIdExists(meeting: MeetingRecord): Promise<CreateOrGetResult> {
     // A meeting found missing right after a conflict was deleted in between: try again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      let inserted: { meeting_id: string } | undefined;
-      try {
-        inserted = await this.db
-          .insertInto('online_meetings')
-          .values(toRow(meeting))
-          .onConflict((oc) => oc.columns(['tenant_id', 'organizer_id', 'external_id']).doNothing())
-          .returning('meeting_id')
-          .executeTakeFirst();
-      } catch (err) {
-        throw uniqueViolation(err) ?? err;
-      }
-      if (inserted) return { meeting, created: true };
-      const existing = await this.db
-        .selectFrom('online_meetings')
-        .selectAll()
-        .where('tenant_id', '=', meeting.tenantId)
-        .where('organizer_id', '=', meeting.organizerId)
-        .where('external_id', '=', meeting.externalId)
-        .executeTakeFirst();
-      if (existing) return { meeting: fromRow(existing), created: false };
+      // Most calls for a key after the first find it: a read answers them without taking the write lock.
+      const existing = await this.meetingWithExternalId(this.db, meeting);
+      if (existing) return { meeting: existing, created: false };
+      const result = this.within
+        ? await this.insertUnlessExternalIdExists(this.db, meeting)
+        : await this.createOrGets.submit(meeting);
+      if (result) return result;
     }
     throw new Error('createOrGet did not settle after 3 attempts');
   }
 
+  /** Inserts the meeting unless its key exists; then the stored one. Undefined when that was deleted meanwhile. */
+  private async insertUnlessExternalIdExists(
+    db: Kysely<Database>,
+    meeting: MeetingRecord,
+  ): Promise<CreateOrGetResult | undefined> {
+    let inserted: boolean;
+    try {
+      inserted = (await this.q.insertUnlessExternalIdExists.run(db, rowValues(meeting))).rows.length > 0;
+    } catch (err) {
+      throw uniqueViolation(err) ?? err;
+    }
+    if (inserted) return { meeting, created: true };
+    const existing = await this.meetingWithExternalId(db, meeting);
+    return existing && { meeting: existing, created: false };
+  }
+
+  private async meetingWithExternalId(db: Kysely<Database>, m: MeetingRecord): Promise<MeetingRecord | undefined> {
+    const { rows } = await this.q.byExternalId.run(db, [m.tenantId, m.organizerId, m.externalId]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
   async getMeeting(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
-    const row = await this.db
-      .selectFrom('online_meetings')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('meeting_id', '=', meetingId)
-      .executeTakeFirst();
-    return row && fromRow(row);
+    const { rows } = await this.q.byId.run(this.db, [tenantId, meetingId]);
+    return rows[0] && fromRow(rows[0]);
   }
 
   async findMeeting(
     tenantId: string,
     by: { joinMeetingId: string } | { videoTeleconferenceId: string },
   ): Promise<MeetingRecord | undefined> {
-    const query = this.db.selectFrom('online_meetings').selectAll().where('tenant_id', '=', tenantId);
-    const row = await ('joinMeetingId' in by
-      ? query.where('join_meeting_id', '=', by.joinMeetingId)
-      : query.where('video_teleconference_id', '=', by.videoTeleconferenceId)
-    ).executeTakeFirst();
-    return row && fromRow(row);
+    const { rows } =
+      'joinMeetingId' in by
+        ? await this.q.byJoinMeetingId.run(this.db, [tenantId, by.joinMeetingId])
+        : await this.q.byVideoTeleconferenceId.run(this.db, [tenantId, by.videoTeleconferenceId]);
+    return rows[0] && fromRow(rows[0]);
   }
 
   async updateMeeting(meeting: MeetingRecord): Promise<boolean> {
-    const { tenant_id, meeting_id, version, ...changes } = toRow(meeting);
-    const result = await this.db
-      .updateTable('online_meetings')
-      .set({ ...changes, version: version + 1 })
-      .where('tenant_id', '=', tenant_id)
-      .where('meeting_id', '=', meeting_id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return result.numUpdatedRows > 0n;
+    const row = toRow(meeting);
+    const result = await this.q.update.run(this.db, [
+      ...changedColumns.map((c) => row[c]),
+      row.version + 1,
+      row.tenant_id,
+      row.meeting_id,
+      row.version,
+    ]);
+    return (result.numAffectedRows ?? 0n) > 0n;
   }
 
   async deleteMeeting(tenantId: string, meetingId: string): Promise<boolean> {
@@ -113,6 +145,76 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     await this.db.destroy();
   }
+}
+
+type MeetingRow = Selectable<OnlineMeetingsTable>;
+type CreateOrGetResult = { meeting: MeetingRecord; created: boolean };
+
+/** The meeting queries of every request, compiled once per store. */
+function meetingQueries(db: Kysely<Database>) {
+  // Every column with a value (Kysely leaves undefined ones out), in the order rowValues() gives them.
+  const sample = Object.fromEntries(
+    columns.map((c) => [c, c === 'version' ? 0 : '']),
+  ) as unknown as OnlineMeetingsTable;
+  const changes = Object.fromEntries(changedColumns.map((c) => [c, ''])) as Partial<OnlineMeetingsTable>;
+  const byKeys = (column: 'meeting_id' | 'join_meeting_id' | 'video_teleconference_id') =>
+    new PreparedQuery<MeetingRow>(
+      db.selectFrom('online_meetings').selectAll().where('tenant_id', '=', '').where(column, '=', ''),
+    );
+  return {
+    insert: new PreparedQuery(db.insertInto('online_meetings').values(sample)),
+    insertUnlessExternalIdExists: new PreparedQuery<{ meeting_id: string }>(
+      db
+        .insertInto('online_meetings')
+        .values(sample)
+        .onConflict((oc) => oc.columns(['tenant_id', 'organizer_id', 'external_id']).doNothing())
+        .returning('meeting_id'),
+    ),
+    byExternalId: new PreparedQuery<MeetingRow>(
+      db
+        .selectFrom('online_meetings')
+        .selectAll()
+        .where('tenant_id', '=', '')
+        .where('organizer_id', '=', '')
+        .where('external_id', '=', ''),
+    ),
+    byId: byKeys('meeting_id'),
+    byJoinMeetingId: byKeys('join_meeting_id'),
+    byVideoTeleconferenceId: byKeys('video_teleconference_id'),
+    update: new PreparedQuery(
+      db
+        .updateTable('online_meetings')
+        .set({ ...changes, version: 0 })
+        .where('tenant_id', '=', '')
+        .where('meeting_id', '=', '')
+        .where('version', '=', 0),
+    ),
+  };
+}
+type MeetingQueries = ReturnType<typeof meetingQueries>;
+
+const columns: readonly (keyof OnlineMeetingsTable)[] = [
+  'tenant_id',
+  'meeting_id',
+  'organizer_id',
+  'external_id',
+  'thread_id',
+  'join_meeting_id',
+  'conference_id',
+  'video_teleconference_id',
+  'creation_date_time',
+  'start_date_time',
+  'end_date_time',
+  'document',
+  'version',
+];
+/** What an update writes: everything but the key and the version, which the update sets and checks itself. */
+const changedColumns = columns.filter((c) => c !== 'tenant_id' && c !== 'meeting_id' && c !== 'version');
+
+/** The insert's parameters: the row's values in the order of `columns`. */
+function rowValues(m: MeetingRecord): unknown[] {
+  const row = toRow(m);
+  return columns.map((c) => row[c]);
 }
 
 function toRow(m: MeetingRecord): OnlineMeetingsTable {
