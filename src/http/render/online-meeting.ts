@@ -7,7 +7,7 @@ import {
   settingNames,
 } from '../../graph/online-meeting.js';
 import type { ApiVersion } from '../../graph/types.js';
-import { joinInformationContent, joinInformationHtml } from '../../i18n/join-information.js';
+import { joinInformationFor } from '../../i18n/join-information.js';
 import { type Locale, negotiateLocale } from '../../i18n/negotiate.js';
 import type { MeetingRecord } from '../../storage/store.js';
 import { graphContentType } from '../graph-error.js';
@@ -148,20 +148,18 @@ function render(m: MeetingRecord, ctx: ViewContext): MeetingProperties {
     },
     chatInfo: { threadId: m.threadId, messageId, replyChainMessageId: null },
     joinInformation: {
-      content: joinInformationContent(
-        joinInformationHtml(
-          {
-            joinWebUrl: d.joinWebUrl,
-            joinMeetingId: m.joinMeetingId,
-            passcode: d.passcode,
-            tollNumber: d.tollNumber,
-            tollFreeNumber: d.tollFreeNumber,
-            conferenceId: m.conferenceId,
-            dialinUrl: d.dialinUrl,
-            meetingOptionsWebUrl: d.meetingOptionsWebUrl,
-          },
-          ctx.locale,
-        ),
+      content: joinInformationFor(
+        {
+          joinWebUrl: d.joinWebUrl,
+          joinMeetingId: m.joinMeetingId,
+          passcode: d.passcode,
+          tollNumber: d.tollNumber,
+          tollFreeNumber: d.tollFreeNumber,
+          conferenceId: m.conferenceId,
+          dialinUrl: d.dialinUrl,
+          meetingOptionsWebUrl: d.meetingOptionsWebUrl,
+        },
+        ctx.locale,
       ),
       contentType: 'html',
     },
