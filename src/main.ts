@@ -21,7 +21,8 @@ export interface RunningServer {
 
 /** config -> data dir, keys and store -> composeApp -> seed -> listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel, base: { service: 'graphmeet' } });
+  // Written asynchronously, so that a slow terminal or pipe never holds up requests; flushed on exit.
+  const logger = pino({ level: config.logLevel, base: { service: 'graphmeet' } }, pino.destination({ sync: false }));
   ensureDataDir(config.dataDir);
   const signingKey = await loadSigningKey(config.dataDir);
   const adminKey = await loadAdminKey(config.dataDir, config.adminKeyFile);
