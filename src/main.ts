@@ -27,7 +27,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const signingKey = await loadSigningKey(config.dataDir);
   const adminKey = await loadAdminKey(config.dataDir, config.adminKeyFile);
   const clock = systemClock;
-  const store = await openSqliteStore(config.dataDir, clock);
+  const store = await openSqliteStore(config.dataDir, { clock });
 
   let tls: { cert: string; key: string } | undefined;
   if (config.certFile && config.keyFile) {

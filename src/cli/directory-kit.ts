@@ -23,7 +23,7 @@ export const withAdmin =
     const command = args[args.length - 1] as Command;
     const config = configFrom(command);
     ensureDataDir(config.dataDir);
-    const store = await openSqliteStore(config.dataDir, systemClock);
+    const store = await openSqliteStore(config.dataDir, { clock: systemClock, checkpointThread: false });
     try {
       await work(new DirectoryAdmin({ store, clock: systemClock }), ...args);
     } catch (err) {

@@ -73,9 +73,6 @@ export class SqlStore implements Store {
   async insertMeetingUnlessExternalIdExists(meeting: MeetingRecord): Promise<CreateOrGetResult> {
     // A meeting found missing right after a conflict was deleted in between: try again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      // Most calls for a key after the first find it: a read answers them without taking the write lock.
-      const existing = await this.meetingWithExternalId(this.db, meeting);
-      if (existing) return { meeting: existing, created: false };
       const result = this.within
         ? await this.insertUnlessExternalIdExists(this.db, meeting)
         : await this.createOrGets.submit(meeting);
@@ -103,6 +100,10 @@ export class SqlStore implements Store {
   private async meetingWithExternalId(db: Kysely<Database>, m: MeetingRecord): Promise<MeetingRecord | undefined> {
     const { rows } = await this.q.byExternalId.run(db, [m.tenantId, m.organizerId, m.externalId]);
     return rows[0] && fromRow(rows[0]);
+  }
+
+  findMeetingByExternalId(tenantId: string, organizerId: string, externalId: string) {
+    return this.meetingWithExternalId(this.db, { tenantId, organizerId, externalId } as MeetingRecord);
   }
 
   async getMeeting(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
@@ -142,7 +143,15 @@ export class SqlStore implements Store {
     return result.numDeletedRows > 0n;
   }
 
+  private readonly closing: (() => Promise<void>)[] = [];
+
+  /** Work to finish before the database closes (e.g. the checkpoint thread). */
+  onClose(work: () => Promise<void>): void {
+    this.closing.push(work);
+  }
+
   async close(): Promise<void> {
+    for (const work of this.closing) await work();
     await this.db.destroy();
   }
 }

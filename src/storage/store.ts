@@ -15,6 +15,12 @@ export interface Store {
    */
   insertMeetingUnlessExternalIdExists(meeting: MeetingRecord): Promise<{ meeting: MeetingRecord; created: boolean }>;
   getMeeting(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined>;
+  /** The organizer's meeting with this externalId (createOrGet's key). */
+  findMeetingByExternalId(
+    tenantId: string,
+    organizerId: string,
+    externalId: string,
+  ): Promise<MeetingRecord | undefined>;
   /** The tenant's meeting with this joinMeetingId or videoTeleconferenceId. */
   findMeeting(
     tenantId: string,
