@@ -119,6 +119,9 @@ export class MeetingService {
     const settings = settingsFrom({ subject: body.subject });
     const attendees = await this.attendees(organizer, body.participants?.attendees);
     const channel = channelOf(body.chatInfo, this.o.clock.now());
+    // Every call for a key after the first finds its meeting: answered from a read, without making a new one.
+    const existing = await this.o.store.findMeetingByExternalId(organizer.tenantId, organizer.id, body.externalId);
+    if (existing) return { meeting: existing, created: false };
     return withFreshIdentifiers(channel, (ids) =>
       this.o.store.insertMeetingUnlessExternalIdExists(
         this.newRecord({
