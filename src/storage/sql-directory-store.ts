@@ -1,5 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Clock } from '../common/clock.js';
+import { PreparedQuery } from './prepared-query.js';
 import type { AccessPoliciesTable, ApplicationsTable, Database, DirectoryUsersTable } from './schema.js';
 import {
   type AccessPolicyRecord,
@@ -19,10 +20,20 @@ const policyKey = (name: string) => name.toLowerCase();
 
 /** The directory half of the SQL store: same database, same dialect handling as the meetings. */
 export class SqlDirectoryStore implements DirectoryStore {
+  /** The directory queries of requests (sign-in, the access-policy check), compiled once. */
+  private readonly q;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.q = {
+      userById: new PreparedQuery<UserRow>(this.users('').where('user_id', '=', '')),
+      effectivePolicy: new PreparedQuery<{ target: string; app_ids: string }>(
+        this.grantsWithPolicies('').select(['g.target', 'p.app_ids']).where('g.target', 'in', ['', globalTarget]),
+      ),
+    };
+  }
 
   /** When a row is added or changed, for its created_at / updated_at. */
   private now(): string {
@@ -92,8 +103,8 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   async getUser(tenantId: string, userId: string): Promise<DirectoryUser | undefined> {
-    const row = await this.users(tenantId).where('user_id', '=', userId).executeTakeFirst();
-    return row && fromUserRow(row);
+    const { rows } = await this.q.userById.run(this.db, [tenantId, userId]);
+    return rows[0] && fromUserRow(rows[0]);
   }
 
   async getUserByUpn(tenantId: string, userPrincipalName: string): Promise<DirectoryUser | undefined> {
@@ -279,10 +290,7 @@ export class SqlDirectoryStore implements DirectoryStore {
     tenantId: string,
     userId: string,
   ): Promise<{ target: GrantTarget; appIds: string[] } | undefined> {
-    const rows = await this.grantsWithPolicies(tenantId)
-      .select(['g.target', 'p.app_ids'])
-      .where('g.target', 'in', [userId, globalTarget])
-      .execute();
+    const { rows } = await this.q.effectivePolicy.run(this.db, [tenantId, userId, globalTarget]);
     // A user's own grant wins over the tenant-wide one, as in Teams.
     const row = rows.find((r) => r.target === userId) ?? rows.find((r) => r.target === globalTarget);
     return row && { target: row.target, appIds: JSON.parse(row.app_ids) as string[] };
@@ -332,9 +340,9 @@ function userRow(user: DirectoryUser, at: string): DirectoryUsersTable {
   };
 }
 
-function fromUserRow(
-  r: Pick<Selectable<DirectoryUsersTable>, 'tenant_id' | 'user_id' | 'user_principal_name' | 'display_name'>,
-): DirectoryUser {
+type UserRow = Pick<Selectable<DirectoryUsersTable>, 'tenant_id' | 'user_id' | 'user_principal_name' | 'display_name'>;
+
+function fromUserRow(r: UserRow): DirectoryUser {
   return {
     tenantId: r.tenant_id,
     id: r.user_id,
