@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { LookupProperty } from '../../src/domain/online-meetings.js';
 import { GraphError } from '../../src/graph/errors.js';
-import { parseMeetingFilter, parseSelect } from '../../src/http/query-options.js';
+import { parsedLookup, parseMeetingFilter, parseSelect, plainLookup } from '../../src/http/query-options.js';
 
 const all = ['joinWebUrl', 'joinMeetingId', 'videoTeleconferenceId'] as const;
 
@@ -67,4 +68,44 @@ test('when a filter is long or deeply nested, then it is refused before it reach
   // A real join link has many slashes, parentheses even; inside the literal they do not count.
   const link = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_a(b)c%40thread.v2/0?context=%7b%7d';
   assert.deepEqual(parseMeetingFilter(`JoinWebUrl eq '${link}'`, all), { joinWebUrl: link });
+});
+
+test('when a filter is read without the parser, then it gives what the parser gives, and nothing the parser refuses', () => {
+  const ascii = Array.from({ length: 128 }, (_, c) => String.fromCharCode(c)).join('');
+  const literals = [
+    'x',
+    '',
+    "a''b",
+    "''",
+    'https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0?context=%7b%22Tid%22%3a%22t%22%7d',
+    ascii,
+    'ü',
+    '💥',
+    'a\tb',
+  ];
+  const shapes = [
+    (l: string) => `JoinWebUrl eq '${l}'`,
+    (l: string) => `joinweburl  eq\t'${l}'`,
+    (l: string) => `  JOINWEBURL eq '${l}'  `,
+    (l: string) => `joinMeetingIdSettings/joinMeetingId eq '${l}'`,
+    (l: string) => `VideoTeleconferenceId eq '${l}'`,
+    (l: string) => `JoinWebUrl EQ '${l}'`,
+    (l: string) => `JoinWebUrl eq '${l}' and subject eq 'y'`,
+    (l: string) => `Subject eq '${l}'`,
+    (l: string) => `JoinWebUrl eq "${l}"`,
+    (l: string) => `(JoinWebUrl eq '${l}')`,
+  ];
+  let taken = 0;
+  for (const literal of [...literals, ...ascii.split('').map((c) => `a${c}b`)]) {
+    for (const shape of shapes) {
+      for (const allowed of [all, ['joinWebUrl'] as const] as readonly (readonly LookupProperty[])[]) {
+        const raw = shape(literal);
+        const plain = plainLookup(raw, allowed);
+        if (plain === undefined) continue;
+        taken++;
+        assert.deepEqual(plain, parsedLookup(raw, allowed), raw);
+      }
+    }
+  }
+  assert.ok(taken > 500, `only ${taken} filters were read without the parser`);
 });
