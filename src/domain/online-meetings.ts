@@ -261,7 +261,9 @@ export class MeetingService {
     who: 'organizer' | 'organizer or attendee',
   ): Promise<MeetingRecord> {
     const key = parseMeetingId(meetingId);
-    const meeting = key && (await this.o.store.getMeeting(user.tenantId, idOf(key)));
+    // The organizer is about to change or delete it: read the latest, not a read shared with others.
+    const purpose = who === 'organizer' ? 'forUpdate' : 'read';
+    const meeting = key && (await this.o.store.getMeeting(user.tenantId, idOf(key), purpose));
     if (meeting && meeting.organizerId === user.id) return meeting;
     if (meeting && isAttendee(meeting, user)) {
       if (who === 'organizer or attendee') return meeting;

@@ -1,23 +1,25 @@
 import { type Kysely, Migrator, type Selectable } from 'kysely';
 import type { Clock } from '../common/clock.js';
-import { GroupCommit } from './group-commit.js';
 import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Database, OnlineMeetingsTable } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { IdentifierTaken, type MeetingRecord, type Store } from './store.js';
+import { TransactionBatcher } from './transaction-batcher.js';
 import { uniqueViolationText } from './unique-violation.js';
 
 /**
  * The one SQL store. Kysely writes the dialect-specific SQL; the queries, the row mapping and the mapping of
  * unique-constraint violations are shared by SQLite and PostgreSQL. The queries every request makes are compiled
- * once (PreparedQuery), and new meetings are written by group commit.
+ * once (PreparedQuery); new meetings are written by group commit, and SQLite reads share read transactions.
  */
 export class SqlStore implements Store {
   readonly directory: SqlDirectoryStore;
   private readonly q: MeetingQueries;
-  private readonly inserts: GroupCommit<MeetingRecord, void>;
-  private readonly createOrGets: GroupCommit<MeetingRecord, CreateOrGetResult | undefined>;
+  private readonly inserts: TransactionBatcher<MeetingRecord, void>;
+  private readonly createOrGets: TransactionBatcher<MeetingRecord, CreateOrGetResult | undefined>;
+  /** SQLite: lookups that arrive together share one read transaction, and so one round of WAL lock calls. */
+  private readonly reads: TransactionBatcher<Lookup, MeetingRow | undefined> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -28,7 +30,7 @@ export class SqlStore implements Store {
   ) {
     this.directory = new SqlDirectoryStore(db, clock);
     this.q = within?.queries ?? meetingQueries(db);
-    this.inserts = new GroupCommit(
+    this.inserts = new TransactionBatcher(
       (meetings) =>
         this.db.transaction().execute(async (trx) => {
           for (const m of meetings) await this.q.insert.run(trx, rowValues(m));
@@ -36,7 +38,7 @@ export class SqlStore implements Store {
         }),
       (meeting) => this.insertMeetingNow(meeting),
     );
-    this.createOrGets = new GroupCommit(
+    this.createOrGets = new TransactionBatcher(
       (meetings) =>
         this.db.transaction().execute(async (trx) => {
           const results = [];
@@ -45,6 +47,31 @@ export class SqlStore implements Store {
         }),
       (meeting) => this.insertUnlessExternalIdExists(this.db, meeting),
     );
+    this.reads =
+      dialect === 'sqlite' && !within
+        ? new TransactionBatcher(
+            (lookups) =>
+              this.db.transaction().execute(async (trx) => {
+                const rows = [];
+                for (const l of lookups) rows.push((await l.query.run(trx, l.parameters)).rows[0]);
+                return rows;
+              }),
+            async (l) => (await l.query.run(this.db, l.parameters)).rows[0],
+          )
+        : undefined;
+  }
+
+  /** One meeting row by one of the compiled lookups. */
+  private async lookUp(
+    query: PreparedQuery<MeetingRow>,
+    parameters: unknown[],
+    batch = true,
+  ): Promise<MeetingRecord | undefined> {
+    const row =
+      this.reads && batch
+        ? await this.reads.submit({ query, parameters })
+        : (await query.run(this.db, parameters)).rows[0];
+    return row && fromRow(row);
   }
 
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
@@ -103,23 +130,20 @@ export class SqlStore implements Store {
   }
 
   findMeetingByExternalId(tenantId: string, organizerId: string, externalId: string) {
-    return this.meetingWithExternalId(this.db, { tenantId, organizerId, externalId } as MeetingRecord);
+    return this.lookUp(this.q.byExternalId, [tenantId, organizerId, externalId]);
   }
 
-  async getMeeting(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined> {
-    const { rows } = await this.q.byId.run(this.db, [tenantId, meetingId]);
-    return rows[0] && fromRow(rows[0]);
+  getMeeting(tenantId: string, meetingId: string, purpose: 'read' | 'forUpdate' = 'read') {
+    return this.lookUp(this.q.byId, [tenantId, meetingId], purpose === 'read');
   }
 
-  async findMeeting(
+  findMeeting(
     tenantId: string,
     by: { joinMeetingId: string } | { videoTeleconferenceId: string },
   ): Promise<MeetingRecord | undefined> {
-    const { rows } =
-      'joinMeetingId' in by
-        ? await this.q.byJoinMeetingId.run(this.db, [tenantId, by.joinMeetingId])
-        : await this.q.byVideoTeleconferenceId.run(this.db, [tenantId, by.videoTeleconferenceId]);
-    return rows[0] && fromRow(rows[0]);
+    return 'joinMeetingId' in by
+      ? this.lookUp(this.q.byJoinMeetingId, [tenantId, by.joinMeetingId])
+      : this.lookUp(this.q.byVideoTeleconferenceId, [tenantId, by.videoTeleconferenceId]);
   }
 
   async updateMeeting(meeting: MeetingRecord): Promise<boolean> {
@@ -158,6 +182,7 @@ export class SqlStore implements Store {
 
 type MeetingRow = Selectable<OnlineMeetingsTable>;
 type CreateOrGetResult = { meeting: MeetingRecord; created: boolean };
+type Lookup = { query: PreparedQuery<MeetingRow>; parameters: unknown[] };
 
 /** The meeting queries of every request, compiled once per store. */
 function meetingQueries(db: Kysely<Database>) {

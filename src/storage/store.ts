@@ -14,7 +14,11 @@ export interface Store {
    * Returns the meeting that is stored for that key and whether this call created it.
    */
   insertMeetingUnlessExternalIdExists(meeting: MeetingRecord): Promise<{ meeting: MeetingRecord; created: boolean }>;
-  getMeeting(tenantId: string, meetingId: string): Promise<MeetingRecord | undefined>;
+  /**
+   * The meeting by id. `forUpdate`: the caller will write it next (an optimistic update), so the read must see the
+   * latest commit at once rather than wait to share a read with others.
+   */
+  getMeeting(tenantId: string, meetingId: string, purpose?: 'read' | 'forUpdate'): Promise<MeetingRecord | undefined>;
   /** The organizer's meeting with this externalId (createOrGet's key). */
   findMeetingByExternalId(
     tenantId: string,

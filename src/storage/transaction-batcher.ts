@@ -1,10 +1,11 @@
 /**
- * Group commit: writes that arrive while the database is busy, or in the same turn of the event loop, are
- * committed together in one transaction, and each caller is answered only after the commit that holds its row.
- * A commit costs far more than a row (SQLite writes the WAL, PostgreSQL flushes its log), so under load this
- * multiplies what the store can take without weakening what an answer promises.
+ * Statements that arrive while the database is busy, or in the same turn of the event loop, run together in one
+ * transaction, and each caller gets its result only after that transaction has ended.
+ * - For writes this is group commit: a commit costs far more than a row (SQLite writes the WAL, PostgreSQL flushes
+ *   its log), and each caller is still answered only after the commit that holds its row.
+ * - For SQLite reads, one read transaction takes the WAL's shared-memory locks once for the whole batch.
  */
-export class GroupCommit<Job, Result> {
+export class TransactionBatcher<Job, Result> {
   private queue: { job: Job; resolve: (r: Result) => void; reject: (e: unknown) => void }[] = [];
   private busy = false;
 
