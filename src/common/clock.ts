@@ -8,3 +8,6 @@ export interface Clock {
 }
 
 export const systemClock: Clock = { now: () => Date.now() };
+
+/** Now as an ISO 8601 timestamp in UTC, for the created and updated times records keep. */
+export const isoNow = (clock: Clock): string => new Date(clock.now()).toISOString();

@@ -1,4 +1,4 @@
-import type { Clock } from '../common/clock.js';
+import { type Clock, isoNow } from '../common/clock.js';
 import { conflict, notFound } from '../graph/errors.js';
 import {
   type AccessPolicyRecord,
@@ -154,7 +154,7 @@ export class DirectoryAdmin {
     input: ApplicationInput,
   ): Promise<{ application: ApplicationView; clientSecret: string }> {
     const clientSecret = newClientSecret();
-    const record = applicationOf(tenantIdOf(tenantId), input, await hashClientSecret(clientSecret), this.createdNow());
+    const record = applicationOf(tenantIdOf(tenantId), input, await hashClientSecret(clientSecret), isoNow(this.clock));
     await this.store.directory.ensureTenant(record.tenantId);
     try {
       await this.store.directory.insertApplication(record);
@@ -269,10 +269,6 @@ export class DirectoryAdmin {
       clock: this.clock,
       ...(this.directory ? { directory: this.directory } : {}),
     });
-  }
-
-  private createdNow(): string {
-    return new Date(this.clock.now()).toISOString();
   }
 
   private async policyViews(tenantId: string, policies: AccessPolicyRecord[]): Promise<PolicyView[]> {

@@ -1,6 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { Value } from 'typebox/value';
-import type { Clock } from '../common/clock.js';
+import { type Clock, isoNow } from '../common/clock.js';
 import { badRequest, GraphError } from '../graph/errors.js';
 import { DuplicateKey, globalTarget, type Store } from '../storage/store.js';
 import { hashClientSecret, verifyClientSecret } from './client-secrets.js';
@@ -115,7 +115,7 @@ export async function importDirectorySeed(
             input.clientSecret === undefined
               ? (existing?.secretHash ?? null)
               : (secretHashes.get(`${tenantId}/${appIdOf(input.appId)}`) as string);
-          const record = applicationOf(tenantId, input, secretHash, new Date(clock.now()).toISOString());
+          const record = applicationOf(tenantId, input, secretHash, isoNow(clock));
           await tx.directory.putApplication({
             ...record,
             // Like the secret, a certificate the seed does not mention stays as it is.

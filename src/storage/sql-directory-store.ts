@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { Clock } from '../common/clock.js';
+import { type Clock, isoNow } from '../common/clock.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { AccessPoliciesTable, ApplicationsTable, Database, DirectoryUsersTable } from './schema.js';
 import {
@@ -37,7 +37,7 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   /** When a row is added or changed, for its created_at / updated_at. */
   private now(): string {
-    return new Date(this.clock.now()).toISOString();
+    return isoNow(this.clock);
   }
 
   async ensureTenant(tenantId: string, displayName?: string | null): Promise<void> {
