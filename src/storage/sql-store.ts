@@ -16,21 +16,30 @@ import { uniqueViolationText } from './unique-violation.js';
 export class SqlStore implements Store {
   readonly directory: SqlDirectoryStore;
   private readonly q: MeetingQueries;
-  private readonly inserts: TransactionBatcher<MeetingRecord, void>;
-  private readonly createOrGets: TransactionBatcher<MeetingRecord, CreateOrGetResult | undefined>;
-  /** SQLite: lookups that arrive together share one read transaction, and so one round of WAL lock calls. */
-  private readonly reads: TransactionBatcher<Lookup, MeetingRow | undefined> | undefined;
+  /** Batching, for the store of the whole process; a store inside a transaction() has none. */
+  private readonly batch:
+    | {
+        inserts: TransactionBatcher<MeetingRecord, void>;
+        createOrGets: TransactionBatcher<MeetingRecord, CreateOrGetResult | undefined>;
+        /** SQLite: lookups that arrive together share one read transaction, and so one round of WAL lock calls. */
+        reads: TransactionBatcher<Lookup, MeetingRow | undefined> | undefined;
+      }
+    | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     readonly dialect: 'sqlite' | 'postgres',
     private readonly clock: Clock,
     /** Set for the store a transaction() hands out: its writes are already inside one transaction. */
-    private readonly within?: { queries: MeetingQueries },
+    within?: { queries: MeetingQueries },
   ) {
     this.directory = new SqlDirectoryStore(db, clock);
     this.q = within?.queries ?? meetingQueries(db);
-    this.inserts = new TransactionBatcher(
+    this.batch = within ? undefined : this.batchers();
+  }
+
+  private batchers() {
+    const inserts = new TransactionBatcher<MeetingRecord, void>(
       (meetings) =>
         this.db.transaction().execute(async (trx) => {
           for (const m of meetings) await this.q.insert.run(trx, rowValues(m));
@@ -38,7 +47,7 @@ export class SqlStore implements Store {
         }),
       (meeting) => this.insertMeetingNow(meeting),
     );
-    this.createOrGets = new TransactionBatcher(
+    const createOrGets = new TransactionBatcher<MeetingRecord, CreateOrGetResult | undefined>(
       (meetings) =>
         this.db.transaction().execute(async (trx) => {
           const results = [];
@@ -47,8 +56,8 @@ export class SqlStore implements Store {
         }),
       (meeting) => this.insertUnlessExternalIdExists(this.db, meeting),
     );
-    this.reads =
-      dialect === 'sqlite' && !within
+    const reads =
+      this.dialect === 'sqlite'
         ? new TransactionBatcher(
             (lookups) =>
               this.db.transaction().execute(async (trx) => {
@@ -56,9 +65,10 @@ export class SqlStore implements Store {
                 for (const l of lookups) rows.push((await l.query.run(trx, l.parameters)).rows[0]);
                 return rows;
               }),
-            async (l) => (await l.query.run(this.db, l.parameters)).rows[0],
+            async (l: Lookup) => (await l.query.run(this.db, l.parameters)).rows[0],
           )
         : undefined;
+    return { inserts, createOrGets, reads };
   }
 
   /** One meeting row by one of the compiled lookups. */
@@ -67,10 +77,8 @@ export class SqlStore implements Store {
     parameters: unknown[],
     batch = true,
   ): Promise<MeetingRecord | undefined> {
-    const row =
-      this.reads && batch
-        ? await this.reads.submit({ query, parameters })
-        : (await query.run(this.db, parameters)).rows[0];
+    const reads = batch ? this.batch?.reads : undefined;
+    const row = reads ? await reads.submit({ query, parameters }) : (await query.run(this.db, parameters)).rows[0];
     return row && fromRow(row);
   }
 
@@ -86,7 +94,7 @@ export class SqlStore implements Store {
   }
 
   insertMeeting(meeting: MeetingRecord): Promise<void> {
-    return this.within ? this.insertMeetingNow(meeting) : this.inserts.submit(meeting);
+    return this.batch ? this.batch.inserts.submit(meeting) : this.insertMeetingNow(meeting);
   }
 
   private async insertMeetingNow(meeting: MeetingRecord): Promise<void> {
@@ -100,9 +108,9 @@ export class SqlStore implements Store {
   async insertMeetingUnlessExternalIdExists(meeting: MeetingRecord): Promise<CreateOrGetResult> {
     // A meeting found missing right after a conflict was deleted in between: try again.
     for (let attempt = 0; attempt < 3; attempt++) {
-      const result = this.within
-        ? await this.insertUnlessExternalIdExists(this.db, meeting)
-        : await this.createOrGets.submit(meeting);
+      const result = this.batch
+        ? await this.batch.createOrGets.submit(meeting)
+        : await this.insertUnlessExternalIdExists(this.db, meeting);
       if (result) return result;
     }
     throw new Error('createOrGet did not settle after 3 attempts');
