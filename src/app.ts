@@ -12,6 +12,7 @@ import { registerBearerAuth } from './http/bearer-auth.js';
 import { graphContentType, sendGraphError, toGraphError } from './http/graph-error.js';
 import { keyAsSegment } from './http/key-syntax.js';
 import { registerLoginRoutes } from './http/login/index.js';
+import { RenderedMeetings } from './http/render/online-meeting.js';
 import { newRequestId, registerRequestContext } from './http/request-context.js';
 import { registerGraphRoutes } from './http/routes/index.js';
 import type { AdminKey } from './identity/admin-key.js';
@@ -127,6 +128,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
 
   await registerLoginRoutes(app, { tokens: services.tokens });
 
+  const rendered = new RenderedMeetings();
   for (const version of apiVersions) {
     await app.register(
       async (scope) => {
@@ -135,6 +137,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
           version,
           meetings: services.meetings,
           publicUrl: services.publicUrl,
+          rendered,
         });
       },
       { prefix: `/${version}` },

@@ -166,3 +166,55 @@ function render(m: MeetingRecord, ctx: ViewContext): MeetingProperties {
     cloudVideoInteropInfo: null,
   } as MeetingProperties;
 }
+
+/**
+ * Serialized answers for single meetings, so a meeting read again (a client polling it, a createOrGet retried) is
+ * not rendered and serialized again. An entry is keyed by the meeting's state as just read from the store (id,
+ * version, creation time) and by everything of the request that shapes the answer, so a changed meeting or another
+ * view is a miss, never a stale answer. The store is still read and the caller still authorized on every request;
+ * only the rendering of the same state is shared. Least recently used answers go first once `maxChars` is held.
+ */
+export class RenderedMeetings {
+  private readonly entries = new Map<string, string>();
+  private chars = 0;
+
+  constructor(private readonly maxChars = 4 * 1024 * 1024) {}
+
+  /** Sends `meeting` as `sendGraph` would, serialized by the route's own response serializer for `status`. */
+  send(reply: FastifyReply, status: number, meeting: MeetingRecord, ctx: ViewContext) {
+    const key = [
+      meeting.tenantId,
+      meeting.id,
+      meeting.version,
+      meeting.creationDateTime,
+      status,
+      ctx.serviceRoot,
+      ctx.locale,
+      ctx.includeUnknownEnumMembers,
+      ctx.select?.join(',') ?? '',
+    ].join('\u0000');
+    let json = this.entries.get(key);
+    if (json === undefined) {
+      const serialize = reply.getSerializationFunction(String(status));
+      if (!serialize) return sendGraph(reply, status, toOnlineMeeting(meeting, ctx), ctx);
+      json = serialize(toOnlineMeeting(meeting, ctx) as unknown as Record<string, unknown>);
+      this.remember(key, json);
+    } else {
+      // Map order is insertion order: moving a hit to the end keeps the least recently used first.
+      this.entries.delete(key);
+      this.entries.set(key, json);
+    }
+    return sendGraph(reply, status, json, ctx);
+  }
+
+  private remember(key: string, json: string) {
+    if (json.length > this.maxChars) return;
+    this.entries.set(key, json);
+    this.chars += json.length;
+    for (const [oldest, value] of this.entries) {
+      if (this.chars <= this.maxChars) break;
+      this.entries.delete(oldest);
+      this.chars -= value.length;
+    }
+  }
+}

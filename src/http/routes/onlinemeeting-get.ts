@@ -1,7 +1,7 @@
 import { onlineMeetingResponse } from '../../graph/online-meeting.js';
 import { errorResponses } from '../graph-error.js';
 import { parseSelect } from '../query-options.js';
-import { sendGraph, toOnlineMeeting, viewContext } from '../render/online-meeting.js';
+import { viewContext } from '../render/online-meeting.js';
 import { type GraphApp, itemParams, onlineMeetingPaths, queryOptions, type RouteDeps } from './route-kit.js';
 
 /**
@@ -18,7 +18,7 @@ export function registerGetOnlineMeeting(app: GraphApp, deps: RouteDeps): void {
         const select = parseSelect(options.$select, deps.version);
         const meeting = await deps.meetings.get(request.principal, request.params.userId, request.params.meetingId);
         const ctx = viewContext(request, deps, select);
-        return sendGraph(reply, 200, toOnlineMeeting(meeting, ctx), ctx);
+        return deps.rendered.send(reply, 200, meeting, ctx);
       },
     );
   }

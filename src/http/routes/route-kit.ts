@@ -12,6 +12,7 @@ import type { MeetingService } from '../../domain/online-meetings.js';
 import { badRequest } from '../../graph/errors.js';
 import type { ApiVersion } from '../../graph/types.js';
 import { type FilterProperty, type MeetingFilter, parseMeetingFilter, parseSelect } from '../query-options.js';
+import type { RenderedMeetings } from '../render/online-meeting.js';
 
 export type GraphApp = FastifyInstance<
   RawServerDefault,
@@ -25,6 +26,8 @@ export interface RouteDeps {
   version: ApiVersion;
   meetings: MeetingService;
   publicUrl: () => string;
+  /** Answers for single meetings, rendered once per meeting state and view. */
+  rendered: RenderedMeetings;
 }
 
 /** Each operation is served for the signed-in user and for a user named by object id. */
