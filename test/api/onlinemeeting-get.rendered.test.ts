@@ -89,3 +89,22 @@ describe('a meeting read again', () => {
     assert.equal((await getJson(t, url, stranger)).statusCode, 404);
   });
 });
+
+describe('a meeting looked up again by its join link', () => {
+  test('when it is changed or deleted between lookups, then each lookup answers its current state', async () => {
+    const { token, created, url } = await meeting();
+    const lookup = `/v1.0/me/onlineMeetings?$filter=${encodeURIComponent(`JoinWebUrl eq '${created.joinWebUrl}'`)}`;
+    const first = await getJson(t, lookup, token);
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(first.json().value[0].subject, 'Held');
+    assert.equal((await getJson(t, lookup, token)).body, first.body);
+
+    await patchJson(t, url, token, { subject: 'Changed' });
+    assert.equal((await getJson(t, lookup, token)).json().value[0].subject, 'Changed');
+    const selected = (await getJson(t, `${lookup}&$select=subject`, token)).json();
+    assert.deepEqual(Object.keys(selected.value[0]).sort(), ['id', 'subject']);
+
+    await sendAs(t, 'DELETE', url, token);
+    assert.deepEqual((await getJson(t, lookup, token)).json().value, []);
+  });
+});

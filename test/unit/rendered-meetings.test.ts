@@ -49,13 +49,13 @@ async function storedMeeting(subject: string): Promise<MeetingRecord> {
 test('when more answers are held than the budget allows, then the least recently used one goes first', async () => {
   const [a, b, c] = [await storedMeeting('a'), await storedMeeting('b'), await storedMeeting('c')];
   const { reply, seen } = countingReply();
-  new RenderedMeetings().send(reply, 200, a, ctx);
+  new RenderedMeetings().sendMeeting(reply, 200, a, ctx);
   const size = seen.sent.length;
   // Room for two answers of this size, not three.
   const held = new RenderedMeetings(size * 2 + 10);
   const send = (m: MeetingRecord) => {
     const before = seen.serialized;
-    held.send(reply, 200, m, ctx);
+    held.sendMeeting(reply, 200, m, ctx);
     return seen.serialized - before;
   };
   assert.equal(send(a), 1, 'first read renders');
@@ -70,8 +70,8 @@ test('when one answer is larger than the whole budget, then it is sent and not h
   const a = await storedMeeting('large');
   const { reply, seen } = countingReply();
   const tiny = new RenderedMeetings(100);
-  tiny.send(reply, 200, a, ctx);
-  tiny.send(reply, 200, a, ctx);
+  tiny.sendMeeting(reply, 200, a, ctx);
+  tiny.sendMeeting(reply, 200, a, ctx);
   assert.equal(seen.serialized, 2);
   assert.equal(JSON.parse(seen.sent).subject, 'large');
 });

@@ -168,11 +168,12 @@ function render(m: MeetingRecord, ctx: ViewContext): MeetingProperties {
 }
 
 /**
- * Serialized answers for single meetings, so a meeting read again (a client polling it, a createOrGet retried) is
- * not rendered and serialized again. An entry is keyed by the meeting's state as just read from the store (id,
- * version, creation time) and by everything of the request that shapes the answer, so a changed meeting or another
- * view is a miss, never a stale answer. The store is still read and the caller still authorized on every request;
- * only the rendering of the same state is shared. Least recently used answers go first once `maxChars` is held.
+ * Serialized answers, so a meeting read again (a client polling it, a createOrGet retried, a join link looked up
+ * again) is not rendered and serialized again. An answer is keyed by the state of its meetings as just read from the
+ * store (id, version, creation time) and by everything of the request that shapes it (status, service root,
+ * language, enum opt-in, `$select`, the collection's owner), so a changed meeting or another view is a miss, never a
+ * stale answer. The store is still read and the caller still authorized on every request; only the rendering of the
+ * same state is shared. Least recently used answers go first once `maxChars` is held.
  */
 export class RenderedMeetings {
   private readonly entries = new Map<string, string>();
@@ -180,13 +181,22 @@ export class RenderedMeetings {
 
   constructor(private readonly maxChars = 4 * 1024 * 1024) {}
 
-  /** Sends `meeting` as `sendGraph` would, serialized by the route's own response serializer for `status`. */
-  send(reply: FastifyReply, status: number, meeting: MeetingRecord, ctx: ViewContext) {
+  /** Sends one meeting as `sendGraph(reply, status, toOnlineMeeting(meeting, ctx), ctx)` would. */
+  sendMeeting(reply: FastifyReply, status: number, meeting: MeetingRecord, ctx: ViewContext) {
+    return this.send(reply, status, [stateOf(meeting)], ctx, () => toOnlineMeeting(meeting, ctx));
+  }
+
+  /** Sends a collection as `sendGraph(reply, 200, toOnlineMeetingCollection(meetings, owner, ctx), ctx)` would. */
+  sendCollection(reply: FastifyReply, meetings: MeetingRecord[], owner: string, ctx: ViewContext) {
+    return this.send(reply, 200, [owner, ...meetings.map(stateOf)], ctx, () =>
+      toOnlineMeetingCollection(meetings, owner, ctx),
+    );
+  }
+
+  /** Serialized by the route's own response serializer for `status`, so the bytes are those Fastify would send. */
+  private send(reply: FastifyReply, status: number, state: string[], ctx: ViewContext, render: () => object) {
     const key = [
-      meeting.tenantId,
-      meeting.id,
-      meeting.version,
-      meeting.creationDateTime,
+      ...state,
       status,
       ctx.serviceRoot,
       ctx.locale,
@@ -196,8 +206,8 @@ export class RenderedMeetings {
     let json = this.entries.get(key);
     if (json === undefined) {
       const serialize = reply.getSerializationFunction(String(status));
-      if (!serialize) return sendGraph(reply, status, toOnlineMeeting(meeting, ctx), ctx);
-      json = serialize(toOnlineMeeting(meeting, ctx) as unknown as Record<string, unknown>);
+      if (!serialize) return sendGraph(reply, status, render(), ctx);
+      json = serialize(render() as Record<string, unknown>);
       this.remember(key, json);
     } else {
       // Map order is insertion order: moving a hit to the end keeps the least recently used first.
@@ -218,3 +228,5 @@ export class RenderedMeetings {
     }
   }
 }
+
+const stateOf = (m: MeetingRecord) => `${m.tenantId}/${m.id}/${m.version}/${m.creationDateTime}`;

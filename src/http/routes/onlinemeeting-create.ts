@@ -24,7 +24,7 @@ export function registerCreateOnlineMeeting(app: GraphApp, deps: RouteDeps): voi
         const body = request.body as CreateOnlineMeetingBody;
         const meeting = await deps.meetings.create(request.principal, request.params.userId, body);
         const ctx = viewContext(request, deps);
-        return deps.rendered.send(reply, 201, meeting, ctx);
+        return deps.rendered.sendMeeting(reply, 201, meeting, ctx);
       },
     );
   }

@@ -24,7 +24,7 @@ export function registerCreateOrGetOnlineMeeting(app: GraphApp, deps: RouteDeps)
           deps.version,
         );
         const ctx = viewContext(request, deps);
-        return deps.rendered.send(reply, created ? 201 : 200, meeting, ctx);
+        return deps.rendered.sendMeeting(reply, created ? 201 : 200, meeting, ctx);
       },
     );
   }

@@ -1,6 +1,6 @@
 import { onlineMeetingCollectionResponse } from '../../graph/online-meeting.js';
 import { errorResponses } from '../graph-error.js';
-import { sendGraph, toOnlineMeetingCollection, viewContext } from '../render/online-meeting.js';
+import { viewContext } from '../render/online-meeting.js';
 import { collectionParams, type GraphApp, lookupQuery, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
 
 /**
@@ -27,7 +27,7 @@ export function registerGetOnlineMeetingByFilter(app: GraphApp, deps: RouteDeps)
         );
         const { user, meetings } = await deps.meetings.find(request.principal, request.params.userId, lookup);
         const ctx = viewContext(request, deps, select);
-        return sendGraph(reply, 200, toOnlineMeetingCollection(meetings, `users('${user.id}')`, ctx), ctx);
+        return deps.rendered.sendCollection(reply, meetings, `users('${user.id}')`, ctx);
       },
     );
   }

@@ -1,6 +1,6 @@
 import { onlineMeetingCollectionResponse } from '../../graph/online-meeting.js';
 import { errorResponses } from '../graph-error.js';
-import { sendGraph, toOnlineMeetingCollection, viewContext } from '../render/online-meeting.js';
+import { viewContext } from '../render/online-meeting.js';
 import { type GraphApp, lookupQuery, type RouteDeps } from './route-kit.js';
 
 /**
@@ -23,7 +23,7 @@ export function registerGetOnlineMeetingByVideoTeleconferenceId(app: GraphApp, d
         );
         const found = await deps.meetings.findInTenant(request.principal, lookup);
         const ctx = viewContext(request, deps, select);
-        return sendGraph(reply, 200, toOnlineMeetingCollection(found, 'communications', ctx), ctx);
+        return deps.rendered.sendCollection(reply, found, 'communications', ctx);
       },
     );
   }

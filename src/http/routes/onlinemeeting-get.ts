@@ -18,7 +18,7 @@ export function registerGetOnlineMeeting(app: GraphApp, deps: RouteDeps): void {
         const select = parseSelect(options.$select, deps.version);
         const meeting = await deps.meetings.get(request.principal, request.params.userId, request.params.meetingId);
         const ctx = viewContext(request, deps, select);
-        return deps.rendered.send(reply, 200, meeting, ctx);
+        return deps.rendered.sendMeeting(reply, 200, meeting, ctx);
       },
     );
   }

@@ -19,7 +19,7 @@ export function registerUpdateOnlineMeeting(app: GraphApp, deps: RouteDeps): voi
         const { userId, meetingId } = request.params;
         const meeting = await deps.meetings.update(request.principal, userId, meetingId, request.body, deps.version);
         const ctx = viewContext(request, deps);
-        return deps.rendered.send(reply, 200, meeting, ctx);
+        return deps.rendered.sendMeeting(reply, 200, meeting, ctx);
       },
     );
   }
