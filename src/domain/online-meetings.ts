@@ -1,7 +1,7 @@
 import type { Clock } from '../common/clock.js';
 import { isGuid } from '../common/guid.js';
 import { clip } from '../common/text.js';
-import { badRequest, conflict, forbidden, notFound } from '../graph/errors.js';
+import { badRequest, forbidden, notFound } from '../graph/errors.js';
 import type {
   CreateOnlineMeetingBody,
   CreateOrGetOnlineMeetingBody,
@@ -56,9 +56,6 @@ export type PathUser = string | undefined;
 
 /** Generated identifiers are drawn again on a collision; this many in a row means something is wrong. */
 const maxIdentifierAttempts = 20;
-
-/** An update that keeps losing the race to other writers gives up after this many tries. */
-const maxUpdateAttempts = 5;
 
 /** The properties meetings can be looked up by: join link, meeting ID, VTC id. */
 export type LookupProperty = 'joinWebUrl' | 'joinMeetingId' | 'videoTeleconferenceId';
@@ -160,13 +157,13 @@ export class MeetingService {
 
     const change = checkUpdate(body, version);
     const attendees = change.attendees && (await this.attendees(organizer, change.attendees));
-    // Read, change, write only if nobody wrote in between: the change is atomic across processes.
-    for (let attempt = 1; attempt <= maxUpdateAttempts; attempt++) {
-      const meeting = await this.reach(organizer, meetingId, 'organizer');
-      const updated = applyUpdate(meeting, change, attendees, this.o.clock.now());
-      if (await this.o.store.updateMeeting(updated)) return { ...updated, version: updated.version + 1 };
-    }
-    throw conflict('The meeting kept changing while it was being updated. Try again.');
+    const key = parseMeetingId(meetingId);
+    if (!key) throw notReachable(meetingId);
+    const now = this.o.clock.now();
+    // Read, check and change in one step of the store: nothing written in between is lost, across processes too.
+    return this.o.store.changeMeeting(organizer.tenantId, idOf(key), (meeting) =>
+      applyUpdate(reachable(organizer, meetingId, meeting, 'organizer'), change, attendees, now),
+    );
   }
 
   async delete(principal: Principal, path: PathUser, meetingId: string): Promise<void> {
@@ -250,26 +247,17 @@ export class MeetingService {
     return this.o.store.getMeeting(tenantId, idOf(link.key));
   }
 
-  /**
-   * The meeting `meetingId` names, if `user` may reach it: 404 for a malformed id, a meeting that does not
-   * exist, or one the user has nothing to do with (not revealing which); 403 for an attendee asking for what
-   * only the organizer may do.
-   */
+  /** The meeting `meetingId` names, if `user` may reach it (see `reachable`). */
   private async reach(
     user: DirectoryUser,
     meetingId: string,
     who: 'organizer' | 'organizer or attendee',
   ): Promise<MeetingRecord> {
     const key = parseMeetingId(meetingId);
+    if (!key) throw notReachable(meetingId);
     // The organizer is about to change or delete it: read the latest, not a read shared with others.
-    const purpose = who === 'organizer' ? 'forUpdate' : 'read';
-    const meeting = key && (await this.o.store.getMeeting(user.tenantId, idOf(key), purpose));
-    if (meeting && meeting.organizerId === user.id) return meeting;
-    if (meeting && isAttendee(meeting, user)) {
-      if (who === 'organizer or attendee') return meeting;
-      throw forbidden('Only the organizer of the meeting can change or delete it.');
-    }
-    throw notFound(`No online meeting with id '${clip(meetingId)}' was found for this user.`);
+    const meeting = await this.o.store.getMeeting(user.tenantId, idOf(key), who === 'organizer' ? 'forUpdate' : 'read');
+    return reachable(user, meetingId, meeting, who);
   }
 
   private attendees(organizer: DirectoryUser, sent: (MeetingParticipantInfo | null)[] | null | undefined) {
@@ -440,3 +428,25 @@ function attendeesFrom(attendees: (MeetingParticipantInfo | null)[] | null | und
     return { identity, role: a.role ?? null, upn: a.upn ?? null };
   });
 }
+
+/**
+ * `meeting`, if `user` may reach it: 404 for a meeting that does not exist or one the user has nothing to do with
+ * (not revealing which); 403 for an attendee asking for what only the organizer may do.
+ */
+function reachable(
+  user: DirectoryUser,
+  meetingId: string,
+  meeting: MeetingRecord | undefined,
+  who: 'organizer' | 'organizer or attendee',
+): MeetingRecord {
+  if (meeting && meeting.organizerId === user.id) return meeting;
+  if (meeting && isAttendee(meeting, user)) {
+    if (who === 'organizer or attendee') return meeting;
+    throw forbidden('Only the organizer of the meeting can change or delete it.');
+  }
+  throw notReachable(meetingId);
+}
+
+/** A malformed id, no such meeting, or not the user's: one answer for all three. */
+const notReachable = (meetingId: string) =>
+  notFound(`No online meeting with id '${clip(meetingId)}' was found for this user.`);

@@ -1,10 +1,10 @@
-import { type Kysely, Migrator, type Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, Migrator, type Selectable } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Database, OnlineMeetingsTable } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
-import { IdentifierTaken, type MeetingRecord, type Store } from './store.js';
+import { IdentifierTaken, type MeetingChange, type MeetingRecord, type Store } from './store.js';
 import { TransactionBatcher } from './transaction-batcher.js';
 import { uniqueViolationText } from './unique-violation.js';
 
@@ -21,6 +21,7 @@ export class SqlStore implements Store {
     | {
         inserts: TransactionBatcher<MeetingRecord, void>;
         createOrGets: TransactionBatcher<MeetingRecord, CreateOrGetResult | undefined>;
+        changes: TransactionBatcher<Change, Changed>;
         /** SQLite: lookups that arrive together share one read transaction, and so one round of WAL lock calls. */
         reads: TransactionBatcher<Lookup, MeetingRow | undefined> | undefined;
       }
@@ -34,7 +35,7 @@ export class SqlStore implements Store {
     within?: { queries: MeetingQueries },
   ) {
     this.directory = new SqlDirectoryStore(db, clock);
-    this.q = within?.queries ?? meetingQueries(db);
+    this.q = within?.queries ?? meetingQueries(db, dialect);
     this.batch = within ? undefined : this.batchers();
   }
 
@@ -56,6 +57,15 @@ export class SqlStore implements Store {
         }),
       (meeting) => this.insertUnlessExternalIdExists(this.db, meeting),
     );
+    const changes = new TransactionBatcher<Change, Changed>(
+      (jobs) =>
+        this.writeTransaction(async (db) => {
+          const results = [];
+          for (const job of jobs) results.push(await this.applyChange(db, job));
+          return results;
+        }),
+      (job) => this.writeTransaction((db) => this.applyChange(db, job)),
+    );
     const reads =
       this.dialect === 'sqlite'
         ? new TransactionBatcher(
@@ -68,7 +78,7 @@ export class SqlStore implements Store {
             async (l: Lookup) => (await l.query.run(this.db, l.parameters)).rows[0],
           )
         : undefined;
-    return { inserts, createOrGets, reads };
+    return { inserts, createOrGets, changes, reads };
   }
 
   /** One meeting row by one of the compiled lookups. */
@@ -154,16 +164,53 @@ export class SqlStore implements Store {
       : this.lookUp(this.q.byVideoTeleconferenceId, [tenantId, by.videoTeleconferenceId]);
   }
 
-  async updateMeeting(meeting: MeetingRecord): Promise<boolean> {
-    const row = toRow(meeting);
-    const result = await this.q.update.run(this.db, [
-      ...changedColumns.map((c) => row[c]),
-      row.version + 1,
-      row.tenant_id,
-      row.meeting_id,
-      row.version,
+  async changeMeeting(tenantId: string, meetingId: string, change: MeetingChange): Promise<MeetingRecord> {
+    const job = { tenantId, meetingId, change };
+    const result = this.batch ? await this.batch.changes.submit(job) : await this.applyChange(this.db, job);
+    if ('refused' in result) throw result.refused;
+    return result.meeting;
+  }
+
+  /** Inside a write transaction: reads the meeting, lets `change` decide, writes what it decided. */
+  private async applyChange(db: Kysely<Database>, { tenantId, meetingId, change }: Change): Promise<Changed> {
+    const row = (await this.q.byIdForChange.run(db, [tenantId, meetingId])).rows[0];
+    let next: MeetingRecord;
+    try {
+      next = change(row && fromRow(row));
+    } catch (refused) {
+      // Nothing of this job was written; the others in the transaction go on.
+      return { refused };
+    }
+    const r = toRow(next);
+    const result = await this.q.update.run(db, [
+      ...changedColumns.map((c) => r[c]),
+      r.version + 1,
+      r.tenant_id,
+      r.meeting_id,
+      r.version,
     ]);
-    return (result.numAffectedRows ?? 0n) > 0n;
+    // The row is locked since it was read, so this finds it unless `change` returned another meeting or version.
+    if (result.numAffectedRows !== 1n) throw new Error(`The change of meeting ${meetingId} did not apply to it.`);
+    return { meeting: { ...next, version: next.version + 1 } };
+  }
+
+  /**
+   * A transaction that may read and then write: on SQLite it takes the write lock first (BEGIN IMMEDIATE), so what
+   * it reads cannot change before it writes, in this process or another; on PostgreSQL the reads lock their rows.
+   */
+  private writeTransaction<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    if (this.dialect !== 'sqlite') return this.db.transaction().execute(work);
+    return this.db.connection().execute(async (db) => {
+      await db.executeQuery(beginImmediate);
+      try {
+        const result = await work(db);
+        await db.executeQuery(commit);
+        return result;
+      } catch (err) {
+        await db.executeQuery(rollback);
+        throw err;
+      }
+    });
   }
 
   async deleteMeeting(tenantId: string, meetingId: string): Promise<boolean> {
@@ -191,18 +238,23 @@ export class SqlStore implements Store {
 type MeetingRow = Selectable<OnlineMeetingsTable>;
 type CreateOrGetResult = { meeting: MeetingRecord; created: boolean };
 type Lookup = { query: PreparedQuery<MeetingRow>; parameters: unknown[] };
+type Change = { tenantId: string; meetingId: string; change: MeetingChange };
+type Changed = { meeting: MeetingRecord } | { refused: unknown };
+
+const beginImmediate = CompiledQuery.raw('begin immediate');
+const commit = CompiledQuery.raw('commit');
+const rollback = CompiledQuery.raw('rollback');
 
 /** The meeting queries of every request, compiled once per store. */
-function meetingQueries(db: Kysely<Database>) {
+function meetingQueries(db: Kysely<Database>, dialect: SqlStore['dialect']) {
   // Every column with a value (Kysely leaves undefined ones out), in the order rowValues() gives them.
   const sample = Object.fromEntries(
     columns.map((c) => [c, c === 'version' ? 0 : '']),
   ) as unknown as OnlineMeetingsTable;
   const changes = Object.fromEntries(changedColumns.map((c) => [c, ''])) as Partial<OnlineMeetingsTable>;
-  const byKeys = (column: 'meeting_id' | 'join_meeting_id' | 'video_teleconference_id') =>
-    new PreparedQuery<MeetingRow>(
-      db.selectFrom('online_meetings').selectAll().where('tenant_id', '=', '').where(column, '=', ''),
-    );
+  const byKey = (column: 'meeting_id' | 'join_meeting_id' | 'video_teleconference_id') =>
+    db.selectFrom('online_meetings').selectAll().where('tenant_id', '=', '').where(column, '=', '');
+  const byKeys = (column: Parameters<typeof byKey>[0]) => new PreparedQuery<MeetingRow>(byKey(column));
   return {
     insert: new PreparedQuery(db.insertInto('online_meetings').values(sample)),
     insertUnlessExternalIdExists: new PreparedQuery<{ meeting_id: string }>(
@@ -221,6 +273,10 @@ function meetingQueries(db: Kysely<Database>) {
         .where('external_id', '=', ''),
     ),
     byId: byKeys('meeting_id'),
+    // SQLite has no row locks; its write transactions hold the database's write lock from the start instead.
+    byIdForChange: new PreparedQuery<MeetingRow>(
+      dialect === 'postgres' ? byKey('meeting_id').forUpdate() : byKey('meeting_id'),
+    ),
     byJoinMeetingId: byKeys('join_meeting_id'),
     byVideoTeleconferenceId: byKeys('video_teleconference_id'),
     update: new PreparedQuery(

@@ -31,10 +31,11 @@ export interface Store {
     by: { joinMeetingId: string } | { videoTeleconferenceId: string },
   ): Promise<MeetingRecord | undefined>;
   /**
-   * Replaces the meeting if it is still at `meeting.version` (optimistic concurrency: another writer in between
-   * makes this return false and change nothing). The stored version goes up by one.
+   * Changes one meeting in one atomic step: `change` gets the meeting as stored (undefined if there is none) and
+   * returns its new state, or throws to change nothing (the throw reaches the caller). Nothing another request or
+   * process writes in between is lost. Resolves to the new state as stored: its version one up.
    */
-  updateMeeting(meeting: MeetingRecord): Promise<boolean>;
+  changeMeeting(tenantId: string, meetingId: string, change: MeetingChange): Promise<MeetingRecord>;
   /** Removes the meeting; its externalId, joinMeetingId and other numbers are free again. False if none. */
   deleteMeeting(tenantId: string, meetingId: string): Promise<boolean>;
 
@@ -159,6 +160,9 @@ export interface PolicyGrantRecord {
   target: GrantTarget;
   policyName: string;
 }
+
+/** The new state of a meeting, from the state it is in; throws to leave it as it is. */
+export type MeetingChange = (current: MeetingRecord | undefined) => MeetingRecord;
 
 export interface MeetingRecord {
   tenantId: string;
