@@ -168,18 +168,27 @@ function render(m: MeetingRecord, ctx: ViewContext): MeetingProperties {
 }
 
 /**
- * Serialized answers, so a meeting read again (a client polling it, a createOrGet retried, a join link looked up
- * again) is not rendered and serialized again. An answer is keyed by the state of its meetings as just read from the
- * store (id, version, creation time) and by everything of the request that shapes it (status, service root,
+ * Serialized answers to reads, so a meeting read again (a client polling it, a createOrGet retried, a join link looked
+ * up again) is not rendered and serialized again. An answer is keyed by the state of its meetings as just read from
+ * the store (id, version, creation time) and by everything of the request that shapes it (status, service root,
  * language, enum opt-in, `$select`, the collection's owner), so a changed meeting or another view is a miss, never a
  * stale answer. The store is still read and the caller still authorized on every request; only the rendering of the
- * same state is shared. Least recently used answers go first once `maxChars` is held.
+ * same state is shared.
+ *
+ * Memory: an answer is held only when the same state and view is asked for a second time, so reads that never repeat
+ * (and answers to writes, which are not held) leave no long-lived garbage behind. Held answers are kept as bytes, at
+ * most `maxBytes` of them, least recently used out first.
  */
 export class RenderedMeetings {
-  private readonly entries = new Map<string, string>();
-  private chars = 0;
+  private readonly held = new Map<string, Buffer>();
+  private heldBytes = 0;
+  /** Keys asked for once, oldest first; at most `maxSeen`. */
+  private readonly seen = new Set<string>();
 
-  constructor(private readonly maxChars = 4 * 1024 * 1024) {}
+  constructor(
+    private readonly maxBytes = 4 * 1024 * 1024,
+    private readonly maxSeen = 10_000,
+  ) {}
 
   /** Sends one meeting as `sendGraph(reply, status, toOnlineMeeting(meeting, ctx), ctx)` would. */
   sendMeeting(reply: FastifyReply, status: number, meeting: MeetingRecord, ctx: ViewContext) {
@@ -203,28 +212,37 @@ export class RenderedMeetings {
       ctx.includeUnknownEnumMembers,
       ctx.select?.join(',') ?? '',
     ].join('\u0000');
-    let json = this.entries.get(key);
-    if (json === undefined) {
-      const serialize = reply.getSerializationFunction(String(status));
-      if (!serialize) return sendGraph(reply, status, render(), ctx);
-      json = serialize(render() as Record<string, unknown>);
-      this.remember(key, json);
-    } else {
+    const answer = this.held.get(key);
+    if (answer) {
       // Map order is insertion order: moving a hit to the end keeps the least recently used first.
-      this.entries.delete(key);
-      this.entries.set(key, json);
+      this.held.delete(key);
+      this.held.set(key, answer);
+      return sendGraph(reply, status, answer, ctx);
     }
+    const serialize = reply.getSerializationFunction(String(status));
+    if (!serialize) return sendGraph(reply, status, render(), ctx);
+    const json = serialize(render() as Record<string, unknown>);
+    if (this.seen.delete(key)) this.hold(key, json);
+    else this.see(key);
     return sendGraph(reply, status, json, ctx);
   }
 
-  private remember(key: string, json: string) {
-    if (json.length > this.maxChars) return;
-    this.entries.set(key, json);
-    this.chars += json.length;
-    for (const [oldest, value] of this.entries) {
-      if (this.chars <= this.maxChars) break;
-      this.entries.delete(oldest);
-      this.chars -= value.length;
+  private see(key: string) {
+    this.seen.add(key);
+    if (this.seen.size > this.maxSeen) this.seen.delete(this.seen.values().next().value as string);
+  }
+
+  private hold(key: string, json: string) {
+    // A buffer of its own: not a slice of a shared pool, and none of the strings the answer was built from.
+    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    bytes.write(json);
+    if (bytes.length > this.maxBytes) return;
+    this.held.set(key, bytes);
+    this.heldBytes += bytes.length;
+    for (const [oldest, value] of this.held) {
+      if (this.heldBytes <= this.maxBytes) break;
+      this.held.delete(oldest);
+      this.heldBytes -= value.length;
     }
   }
 }

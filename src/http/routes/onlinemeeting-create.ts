@@ -4,7 +4,7 @@ import {
   onlineMeetingResponse,
 } from '../../graph/online-meeting.js';
 import { errorResponses } from '../graph-error.js';
-import { viewContext } from '../render/online-meeting.js';
+import { sendGraph, toOnlineMeeting, viewContext } from '../render/online-meeting.js';
 import { collectionParams, type GraphApp, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
 
 /** Create onlineMeeting: POST /me/onlineMeetings, POST /users/{userId}/onlineMeetings -> 201. */
@@ -24,7 +24,7 @@ export function registerCreateOnlineMeeting(app: GraphApp, deps: RouteDeps): voi
         const body = request.body as CreateOnlineMeetingBody;
         const meeting = await deps.meetings.create(request.principal, request.params.userId, body);
         const ctx = viewContext(request, deps);
-        return deps.rendered.sendMeeting(reply, 201, meeting, ctx);
+        return sendGraph(reply, 201, toOnlineMeeting(meeting, ctx), ctx);
       },
     );
   }

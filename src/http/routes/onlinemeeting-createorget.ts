@@ -1,6 +1,6 @@
 import { createOrGetOnlineMeetingBody, onlineMeetingResponse } from '../../graph/online-meeting.js';
 import { errorResponses } from '../graph-error.js';
-import { viewContext } from '../render/online-meeting.js';
+import { sendGraph, toOnlineMeeting, viewContext } from '../render/online-meeting.js';
 import { collectionParams, type GraphApp, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
 
 /** onlineMeeting: createOrGet -> 201 when it created the meeting, 200 when the externalId already had one. */
@@ -24,7 +24,10 @@ export function registerCreateOrGetOnlineMeeting(app: GraphApp, deps: RouteDeps)
           deps.version,
         );
         const ctx = viewContext(request, deps);
-        return deps.rendered.sendMeeting(reply, created ? 201 : 200, meeting, ctx);
+        // A new meeting's answer is not held: only answers to reads are (RenderedMeetings).
+        return created
+          ? sendGraph(reply, 201, toOnlineMeeting(meeting, ctx), ctx)
+          : deps.rendered.sendMeeting(reply, 200, meeting, ctx);
       },
     );
   }

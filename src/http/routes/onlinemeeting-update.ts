@@ -1,6 +1,6 @@
 import { onlineMeetingResponse, updateOnlineMeetingBody } from '../../graph/online-meeting.js';
 import { errorResponses } from '../graph-error.js';
-import { viewContext } from '../render/online-meeting.js';
+import { sendGraph, toOnlineMeeting, viewContext } from '../render/online-meeting.js';
 import { type GraphApp, itemParams, onlineMeetingPaths, type RouteDeps } from './route-kit.js';
 
 /** Update onlineMeeting: PATCH …/onlineMeetings/{meetingId} -> 200 with the updated meeting. Organizer only. */
@@ -19,7 +19,7 @@ export function registerUpdateOnlineMeeting(app: GraphApp, deps: RouteDeps): voi
         const { userId, meetingId } = request.params;
         const meeting = await deps.meetings.update(request.principal, userId, meetingId, request.body, deps.version);
         const ctx = viewContext(request, deps);
-        return deps.rendered.sendMeeting(reply, 200, meeting, ctx);
+        return sendGraph(reply, 200, toOnlineMeeting(meeting, ctx), ctx);
       },
     );
   }
