@@ -4,7 +4,7 @@ import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Database, OnlineMeetingsTable } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
-import { IdentifierTaken, type MeetingChange, type MeetingDocument, type MeetingRecord, type Store } from './store.js';
+import { IdentifierTaken, type MeetingChange, type MeetingRecord, type Store } from './store.js';
 import { TransactionBatcher } from './transaction-batcher.js';
 import { uniqueViolationText } from './unique-violation.js';
 
@@ -334,9 +334,6 @@ function toRow(m: MeetingRecord): OnlineMeetingsTable {
 }
 
 function fromRow(r: Selectable<OnlineMeetingsTable>): MeetingRecord {
-  // The document is parsed when first used: a read whose answer is already rendered, or a check that needs only
-  // the columns (who organizes it), never parses it.
-  let document: MeetingDocument | undefined;
   return {
     tenantId: r.tenant_id,
     id: r.meeting_id,
@@ -349,10 +346,7 @@ function fromRow(r: Selectable<OnlineMeetingsTable>): MeetingRecord {
     creationDateTime: r.creation_date_time,
     startDateTime: r.start_date_time,
     endDateTime: r.end_date_time,
-    get document() {
-      document ??= JSON.parse(r.document) as MeetingDocument;
-      return document;
-    },
+    document: JSON.parse(r.document),
     version: r.version,
   };
 }
