@@ -11,12 +11,8 @@ import { SqlStore } from './sql-store.js';
 export const sqliteFileName = 'graphmeet.sqlite';
 
 const busyTimeoutMs = 5000;
-/**
- * Mapped address space, not memory, but every page touched counts towards the process's resident size: inserts touch
- * index pages all over the file, so under write load the whole map becomes resident. 128 MiB keeps a busy server's
- * peak resident size under 250 MB; reads past it go through SQLite's page cache instead.
- */
-const mmapBytes = 128 * 1024 * 1024;
+/** Mapped address space, not memory: only the pages read count towards the process's resident size. */
+const mmapBytes = 256 * 1024 * 1024;
 const migrationLockWaitMs = 30_000;
 
 /** The embedded default: one SQLite file in the data dir, in WAL mode so several processes can share it. */
