@@ -233,10 +233,11 @@ export class RenderedMeetings {
   }
 
   private hold(key: string, json: string) {
+    const size = Buffer.byteLength(json);
+    if (size > this.maxBytes) return;
     // A buffer of its own: not a slice of a shared pool, and none of the strings the answer was built from.
-    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(json));
+    const bytes = Buffer.allocUnsafeSlow(size);
     bytes.write(json);
-    if (bytes.length > this.maxBytes) return;
     this.held.set(key, bytes);
     this.heldBytes += bytes.length;
     for (const [oldest, value] of this.held) {

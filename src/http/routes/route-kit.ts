@@ -26,7 +26,7 @@ export interface RouteDeps {
   version: ApiVersion;
   meetings: MeetingService;
   publicUrl: () => string;
-  /** Answers for single meetings, rendered once per meeting state and view. */
+  /** Answers to reads, rendered once per meeting state and view. */
   rendered: RenderedMeetings;
 }
 
