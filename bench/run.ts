@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
     smoke: { type: 'boolean', default: false },
     duration: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '1' },
-    repeats: { type: 'string', default: '2' },
+    repeats: { type: 'string', default: '3' },
     connections: { type: 'string', default: '50' },
     preload: { type: 'string', default: '0' },
     only: { type: 'string' },
