@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { getJson, patchJson, postJson } from '../helpers/requests.js';
+import { plainSettingChanges } from '../helpers/setting-changes.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 // Updates that arrive together are written in one transaction (group commit). These tests send them together, in
@@ -12,20 +13,7 @@ before(async () => {
 });
 after(() => t.close());
 
-const settings: Record<string, unknown>[] = [
-  { subject: 'Together' },
-  { allowRecording: false },
-  { isEntryExitAnnounced: false },
-  { recordAutomatically: true },
-  { allowTranscription: false },
-  { allowWhiteboard: false },
-  { allowBreakoutRooms: false },
-  { allowPowerPointSharing: false },
-  { allowTeamworkReactions: false },
-  { allowMeetingChat: 'limited' },
-  { meetingSpokenLanguageTag: 'de-DE' },
-  { allowAttendeeToEnableCamera: false },
-];
+const settings = plainSettingChanges;
 
 test('when updates of one meeting, refused updates and updates of other meetings arrive together, then each gets its own answer and none is lost', async () => {
   const organizer = newUser();

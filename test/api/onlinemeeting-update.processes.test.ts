@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { loadSigningKey } from '../../src/identity/signing-key.js';
 import { mintDelegatedToken } from '../../src/identity/tokens.js';
 import { startServerProcesses } from '../helpers/server-process.js';
+import { distinctSettingChanges } from '../helpers/setting-changes.js';
 
 test('when two server processes take 24 simultaneous updates of different settings of each of 8 meetings, then none is lost', async () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'graphmeet-patch-'));
@@ -31,32 +32,7 @@ test('when two server processes take 24 simultaneous updates of different settin
     );
 
     // Each update sets a setting of its own; a lost update would undo another's change.
-    const settings: Record<string, unknown>[] = [
-      { subject: 'Concurrent' },
-      { allowRecording: false },
-      { isEntryExitAnnounced: false },
-      { recordAutomatically: true },
-      { allowTranscription: false },
-      { allowWhiteboard: false },
-      { allowBreakoutRooms: false },
-      { allowPowerPointSharing: false },
-      { allowTeamworkReactions: false },
-      { allowMeetingChat: 'limited' },
-      { meetingSpokenLanguageTag: 'de-DE' },
-      { isEndToEndEncryptionEnabled: true },
-      { allowAttendeeToEnableCamera: false },
-      { allowAttendeeToEnableMic: false },
-      { allowCopyingAndSharingMeetingContent: false },
-      { allowLiveShare: 'disabled' },
-      { allowedLobbyAdmitters: 'organizerAndCoOrganizers' },
-      { allowedPresenters: 'organization' },
-      { sensitivityLabelAssignment: { sensitivityLabelId: 'label-7' } },
-      { watermarkProtection: { isEnabledForVideo: true } },
-      { lobbyBypassSettings: { isDialInBypassEnabled: true } },
-      { broadcastSettings: { isRecordingEnabled: true } },
-      { startDateTime: '2027-01-01T10:00:00Z', endDateTime: '2027-01-01T11:00:00Z' },
-      { participants: { attendees: [{ upn: 'guest@fabrikam.example' }] } },
-    ];
+    const settings = distinctSettingChanges;
     const results = await Promise.all(
       items.flatMap((item) => settings.map((change, i) => send(i % 2, 'PATCH', item, change))),
     );
