@@ -1,15 +1,32 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /** A target running as its own process, with the URL it listens on. */
 export interface Running {
   url: string;
   child: ChildProcess;
-  /** The process's peak resident set size so far, in bytes (Linux), or undefined elsewhere. */
-  peakRss(): Promise<number | undefined>;
+  /** The process's peak resident memory so far (Linux), or undefined elsewhere. */
+  memory(): Promise<PeakMemory | undefined>;
   stop(): Promise<void>;
 }
+
+/**
+ * Peak resident memory, in bytes: in all (the kernel's high-water mark), and split into the process's own memory
+ * (heap, stacks: RssAnon) and mapped file pages (e.g. SQLite's memory-mapped database: RssFile). The split is
+ * sampled every 250 ms, so a peak shorter than that can be missed.
+ */
+export interface PeakMemory {
+  peakRssBytes: number;
+  peakAnonBytes: number;
+  peakFileBytes: number;
+}
+
+const statusKb = (status: string, field: string) => {
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+  return kb === undefined ? undefined : Number(kb) * 1024;
+};
 
 /**
  * Starts `command` and waits until a line of its output names the URL it listens on. Output goes to `logFile`
@@ -47,18 +64,30 @@ export async function startProcess(
     });
   });
   const stopped = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const readStatus = async () => {
+    try {
+      return await readFile(`/proc/${child.pid}/status`, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const peaks = { anon: 0, file: 0 };
+  const sampler = setInterval(async () => {
+    const status = await readStatus();
+    if (!status) return;
+    peaks.anon = Math.max(peaks.anon, statusKb(status, 'RssAnon') ?? 0);
+    peaks.file = Math.max(peaks.file, statusKb(status, 'RssFile') ?? 0);
+  }, 250);
+  sampler.unref();
+  child.on('exit', () => clearInterval(sampler));
   return {
     url,
     child,
-    async peakRss() {
-      try {
-        const { readFile } = await import('node:fs/promises');
-        const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-        const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
-        return kb === undefined ? undefined : Number(kb) * 1024;
-      } catch {
-        return undefined;
-      }
+    async memory() {
+      const status = await readStatus();
+      const peakRssBytes = status === undefined ? undefined : statusKb(status, 'VmHWM');
+      if (peakRssBytes === undefined) return undefined;
+      return { peakRssBytes, peakAnonBytes: peaks.anon, peakFileBytes: peaks.file };
     },
     async stop() {
       if (child.exitCode !== null) return;

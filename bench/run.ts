@@ -7,7 +7,7 @@ import autocannon from 'autocannon';
 import { loadSigningKey } from '../src/identity/signing-key.js';
 import { mintApplicationToken, mintDelegatedToken } from '../src/identity/tokens.js';
 import { preloadMeetings } from './preload.js';
-import { type Running, startProcess, stopAllOnExit } from './processes.js';
+import { type PeakMemory, type Running, startProcess, stopAllOnExit } from './processes.js';
 
 /**
  * `npm run bench`: graphmeet side by side with the ceiling (bare node:http on this machine) and the peer (Prism
@@ -348,7 +348,7 @@ async function main() {
       );
     }
   }
-  const peakRss = await gm.server.peakRss();
+  const memory = await gm.server.memory();
   await gm.server.stop();
 
   let scale: Record<string, unknown> | undefined;
@@ -369,18 +369,27 @@ async function main() {
     },
     settings: { connections, duration, warmup, repeats, server: smoke || args['from-source'] ? 'src via tsx' : 'dist' },
     rows,
-    server: { peakRssBytes: peakRss ?? null },
+    server: memory ?? { peakRssBytes: null },
     ...(scale ? { scale } : {}),
     seconds: Math.round((Date.now() - began) / 1000),
   };
   mkdirSync(path.dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`${table(rows)}\n`);
+  process.stdout.write(`\nserver peak memory: ${memoryText(memory)}`);
+  if (scale) process.stdout.write(`; at scale: ${memoryText(scale as Partial<PeakMemory>)}`);
+  process.stdout.write('\n');
   process.stdout.write(`\nwrote ${path.relative(root, out)}\n`);
   rmSync(work, { recursive: true, force: true });
 }
 
 type Row = ReturnType<typeof summarize>[number];
+
+const megabytes = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+function memoryText(m: Partial<PeakMemory> | undefined): string {
+  if (!m?.peakRssBytes) return 'not measured (needs /proc)';
+  return `RSS ${megabytes(m.peakRssBytes)} (own memory ${megabytes(m.peakAnonBytes ?? 0)}, mapped files ${megabytes(m.peakFileBytes ?? 0)})`;
+}
 
 function summarize(targets: Target[], runs: Map<string, Measurement[]>) {
   const med = (name: string) => median((runs.get(name) ?? []).map((m) => m.rps));
@@ -453,7 +462,7 @@ async function measureAtScale(runs: Map<string, Measurement[]>) {
       process.stderr.write(`  ${target.name}: ${Math.round(m.rps)} req/s, p99 ${m.p99} ms\n`);
     }
   }
-  const peakRss = await gm.server.peakRss();
+  const memory = await gm.server.memory();
   await gm.server.stop();
   const file = path.join(dataDir, 'graphmeet.sqlite');
   const bytes = statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
@@ -462,7 +471,7 @@ async function measureAtScale(runs: Map<string, Measurement[]>) {
     loadSeconds: loaded.seconds,
     databaseBytes: bytes,
     bytesPerMeeting: Math.round(bytes / loaded.meetings),
-    peakRssBytes: peakRss ?? null,
+    ...(memory ?? { peakRssBytes: null }),
   };
 }
 
