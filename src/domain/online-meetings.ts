@@ -157,11 +157,9 @@ export class MeetingService {
 
     const change = checkUpdate(body, version);
     const attendees = change.attendees && (await this.attendees(organizer, change.attendees));
-    const key = parseMeetingId(meetingId);
-    if (!key) throw notReachable(meetingId);
     const now = this.o.clock.now();
     // Read, check and change in one step of the store: nothing written in between is lost, across processes too.
-    return this.o.store.changeMeeting(organizer.tenantId, idOf(key), (meeting) =>
+    return this.o.store.changeMeeting(organizer.tenantId, storedIdOf(meetingId), (meeting) =>
       applyUpdate(reachable(organizer, meetingId, meeting, 'organizer'), change, attendees, now),
     );
   }
@@ -253,10 +251,9 @@ export class MeetingService {
     meetingId: string,
     who: 'organizer' | 'organizer or attendee',
   ): Promise<MeetingRecord> {
-    const key = parseMeetingId(meetingId);
-    if (!key) throw notReachable(meetingId);
     // The organizer is about to change or delete it: read the latest, not a read shared with others.
-    const meeting = await this.o.store.getMeeting(user.tenantId, idOf(key), who === 'organizer' ? 'forUpdate' : 'read');
+    const purpose = who === 'organizer' ? 'forUpdate' : 'read';
+    const meeting = await this.o.store.getMeeting(user.tenantId, storedIdOf(meetingId), purpose);
     return reachable(user, meetingId, meeting, who);
   }
 
@@ -445,6 +442,13 @@ function reachable(
     throw forbidden('Only the organizer of the meeting can change or delete it.');
   }
   throw notReachable(meetingId);
+}
+
+/** The stored id of the meeting a client's `meetingId` names; a malformed one is not found, like a missing one. */
+function storedIdOf(meetingId: string): string {
+  const key = parseMeetingId(meetingId);
+  if (!key) throw notReachable(meetingId);
+  return idOf(key);
 }
 
 /** A malformed id, no such meeting, or not the user's: one answer for all three. */

@@ -42,40 +42,30 @@ export class SqlStore implements Store {
   private batchers() {
     const inserts = new TransactionBatcher<MeetingRecord, void>(
       (meetings) =>
-        this.db.transaction().execute(async (trx) => {
-          for (const m of meetings) await this.q.insert.run(trx, rowValues(m));
-          return meetings.map(() => undefined);
-        }),
+        this.db.transaction().execute((trx) =>
+          inTurn(trx, meetings, async (db, m) => {
+            await this.q.insert.run(db, rowValues(m));
+          }),
+        ),
       (meeting) => this.insertMeetingNow(meeting),
     );
     const createOrGets = new TransactionBatcher<MeetingRecord, CreateOrGetResult | undefined>(
       (meetings) =>
-        this.db.transaction().execute(async (trx) => {
-          const results = [];
-          for (const m of meetings) results.push(await this.insertUnlessExternalIdExists(trx, m));
-          return results;
-        }),
+        this.db
+          .transaction()
+          .execute((trx) => inTurn(trx, meetings, (db, m) => this.insertUnlessExternalIdExists(db, m))),
       (meeting) => this.insertUnlessExternalIdExists(this.db, meeting),
     );
     const changes = new TransactionBatcher<Change, Changed>(
-      (jobs) =>
-        this.writeTransaction(async (db) => {
-          const results = [];
-          for (const job of jobs) results.push(await this.applyChange(db, job));
-          return results;
-        }),
+      (jobs) => this.writeTransaction((db) => inTurn(db, jobs, (d, job) => this.applyChange(d, job))),
       (job) => this.writeTransaction((db) => this.applyChange(db, job)),
     );
+    const readRow = async (db: Kysely<Database>, l: Lookup) => (await l.query.run(db, l.parameters)).rows[0];
     const reads =
       this.dialect === 'sqlite'
         ? new TransactionBatcher(
-            (lookups) =>
-              this.db.transaction().execute(async (trx) => {
-                const rows = [];
-                for (const l of lookups) rows.push((await l.query.run(trx, l.parameters)).rows[0]);
-                return rows;
-              }),
-            async (l: Lookup) => (await l.query.run(this.db, l.parameters)).rows[0],
+            (lookups: Lookup[]) => this.db.transaction().execute((trx) => inTurn(trx, lookups, readRow)),
+            (l: Lookup) => readRow(this.db, l),
           )
         : undefined;
     return { inserts, createOrGets, changes, reads };
@@ -240,6 +230,17 @@ type CreateOrGetResult = { meeting: MeetingRecord; created: boolean };
 type Lookup = { query: PreparedQuery<MeetingRow>; parameters: unknown[] };
 type Change = { tenantId: string; meetingId: string; change: MeetingChange };
 type Changed = { meeting: MeetingRecord } | { refused: unknown };
+
+/** Runs `apply` for each job in turn on `db` (one connection: never two at once), with the results in job order. */
+async function inTurn<Job, Result>(
+  db: Kysely<Database>,
+  jobs: Job[],
+  apply: (db: Kysely<Database>, job: Job) => Promise<Result>,
+): Promise<Result[]> {
+  const results: Result[] = [];
+  for (const job of jobs) results.push(await apply(db, job));
+  return results;
+}
 
 const beginImmediate = CompiledQuery.raw('begin immediate');
 const commit = CompiledQuery.raw('commit');
