@@ -13,13 +13,15 @@ export const sqliteFileName = 'graphmeet.sqlite';
 const busyTimeoutMs = 5000;
 /**
  * The most the write-ahead log may grow to. The checkpoint thread copies the log into the database file, but while
- * writes never pause it cannot finish, and SQLite can only start the log over once a checkpoint has finished; so under
- * a steady load of creates the log grew without end (1 GB for 40,000 meetings). Past this size the commit that crosses
- * it finishes the checkpoint itself, and the next write starts the log over.
+ * writes never pause its checkpoints cannot finish, and SQLite only starts the log over after one has; under a steady
+ * load of creates the log grew without end (1 GB for 40,000 meetings). Past this size the thread asks the store to
+ * hold its next write until a checkpoint has finished, and that write starts the log over.
  */
 const walLimitBytes = 256 * 1024 * 1024;
-/** What an idle log is cut back to when it starts over. */
+/** What a log that starts over is cut back to. */
 const walKeptBytes = 64 * 1024 * 1024;
+/** The longest the store holds writes for the checkpoint thread, should it never answer. */
+const writeHoldMs = 2000;
 /** Mapped address space, not memory: only the pages read count towards the process's resident size. */
 const mmapBytes = 256 * 1024 * 1024;
 const migrationLockWaitMs = 30_000;
@@ -29,13 +31,20 @@ export interface SqliteOptions {
   clock?: Clock;
   /** Checkpoint on a worker thread (a server); a short-lived command leaves it to SQLite. Default: true. */
   checkpointThread?: boolean;
-  /** With the checkpoint thread: the size past which a commit checkpoints itself. */
+  /** With the checkpoint thread: the size past which writes are held for a checkpoint to finish. */
   walLimitBytes?: number;
+  /** With the checkpoint thread: how often it checkpoints. */
+  checkpointIntervalMs?: number;
 }
 
 export async function openSqliteStore(
   dataDir: string,
-  { clock = systemClock, checkpointThread = true, walLimitBytes: walLimit = walLimitBytes }: SqliteOptions = {},
+  {
+    clock = systemClock,
+    checkpointThread = true,
+    walLimitBytes: walLimit = walLimitBytes,
+    checkpointIntervalMs = 200,
+  }: SqliteOptions = {},
 ): Promise<SqlStore> {
   const file = path.join(dataDir, sqliteFileName);
   const sqlite = new BetterSqlite3(file);
@@ -50,11 +59,13 @@ export async function openSqliteStore(
     clock,
   );
   await migrateExclusively(sqlite, store);
-  const checkpointer = checkpointThread ? await startCheckpointer(file) : undefined;
+  const checkpointer = checkpointThread
+    ? await startCheckpointer(file, { walLimit, intervalMs: checkpointIntervalMs })
+    : undefined;
   if (checkpointer) {
-    const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
-    sqlite.pragma(`wal_autocheckpoint = ${Math.max(1, Math.floor(walLimit / pageSize))}`);
+    sqlite.pragma('wal_autocheckpoint = 0');
     sqlite.pragma(`journal_size_limit = ${Math.min(walLimit, walKeptBytes)}`);
+    store.holdWritesWhen(checkpointer.hold);
     store.onClose(() => checkpointer.stop());
   }
   return store;
@@ -63,13 +74,28 @@ export async function openSqliteStore(
 /**
  * SQLite checkpoints the WAL inside whichever commit crosses 1,000 pages, with an fsync, on the thread that serves
  * requests; under a load of creates that was a third of the cost of writing a meeting. A worker thread checkpoints
- * instead, and a commit only past `walLimitBytes`. Undefined if it cannot start, and then SQLite's own checkpoints
- * stay on.
+ * instead. Undefined if it cannot start, and then SQLite's own checkpoints stay on.
+ *
+ * `hold` is asked before each batch of writes: while the thread waits for a pause in writing, it returns a promise
+ * that settles when the thread's checkpoint is over (or after `writeHoldMs`). The thread that serves requests never
+ * blocks: reads go on, and the held writes go out together afterwards.
  */
-async function startCheckpointer(file: string): Promise<{ stop(): Promise<void> } | undefined> {
+async function startCheckpointer(
+  file: string,
+  { walLimit, intervalMs }: { walLimit: number; intervalMs: number },
+): Promise<{ hold: () => Promise<void> | undefined; stop(): Promise<void> } | undefined> {
+  const gate = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(checkpointerSource, {
     eval: true,
-    workerData: { file, driver: createRequire(import.meta.url).resolve('better-sqlite3'), intervalMs: 200 },
+    workerData: {
+      file,
+      driver: createRequire(import.meta.url).resolve('better-sqlite3'),
+      intervalMs,
+      walLimitBytes: walLimit,
+      busyTimeoutMs,
+      gate,
+      gateStates,
+    },
   });
   worker.unref();
   const ready = await new Promise<boolean>((resolve) => {
@@ -79,27 +105,69 @@ async function startCheckpointer(file: string): Promise<{ stop(): Promise<void> 
   });
   if (!ready) return undefined;
   return {
+    hold() {
+      if (Atomics.compareExchange(gate, 0, gateStates.asked, gateStates.held) !== gateStates.asked) return undefined;
+      Atomics.notify(gate, 0);
+      const waiting = waitAsync(gate, 0, gateStates.held);
+      if (!waiting.async) return undefined;
+      // The timer also keeps the process alive meanwhile, which a pending waitAsync does not.
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, writeHoldMs);
+        void (waiting.value as Promise<string>).then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
     async stop() {
       const stopped = new Promise((resolve) => worker.once('exit', resolve));
       worker.postMessage('stop');
       worker.once('message', () => void worker.terminate());
       await stopped;
+      Atomics.store(gate, 0, gateStates.open);
+      Atomics.notify(gate, 0);
     },
   };
 }
 
+/** Node 20 has Atomics.waitAsync; TypeScript's ES2023 library does not declare it yet. */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(array: Int32Array, index: number, value: number): { async: boolean; value: Promise<string> | string };
+  }
+).waitAsync;
+
+/** The write gate shared with the checkpoint thread: open, asked for by the thread, held by the store. */
+const gateStates = { open: 0, asked: 1, held: 2 } as const;
+
 /**
  * The checkpoint thread, as plain JavaScript so that it runs the same from dist/ and from source: every
  * `intervalMs` a PASSIVE checkpoint, which copies the WAL into the database file without ever blocking a writer.
+ * When the log has grown past `walLimitBytes`, it asks the store to hold its writes, and once they are held it
+ * checkpoints again: with no write in between that checkpoint finishes, and the next write starts the log over.
+ * If the store does not hold (it is not writing), the ordinary checkpoints finish on their own.
  */
 const checkpointerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
+const { gate, gateStates } = workerData;
 const db = new Database(workerData.file);
-db.pragma('busy_timeout = 5000');
+db.pragma('busy_timeout = ' + workerData.busyTimeoutMs);
+const limitFrames = Math.floor(workerData.walLimitBytes / db.pragma('page_size', { simple: true }));
 const timer = setInterval(() => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const [{ log }] = db.pragma('wal_checkpoint(PASSIVE)');
+    if (log <= limitFrames || Atomics.compareExchange(gate, 0, gateStates.open, gateStates.asked) !== gateStates.open) {
+      return;
+    }
+    Atomics.wait(gate, 0, gateStates.asked, 250);
+    if (Atomics.compareExchange(gate, 0, gateStates.asked, gateStates.open) === gateStates.asked) return;
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)');
+    } finally {
+      Atomics.store(gate, 0, gateStates.open);
+      Atomics.notify(gate, 0);
+    }
   } catch {
     // Busy or closing: the next tick tries again, and SQLite checkpoints on the last close anyway.
   }

@@ -39,7 +39,16 @@ export class SqlStore implements Store {
     this.batch = within ? undefined : this.batchers();
   }
 
+  /** Asked before each batch of writes; see holdWritesWhen. */
+  private hold: () => Promise<void> | undefined = () => undefined;
+
+  /** Lets the SQLite checkpoint thread hold the batched writes for a moment (see open-store). */
+  holdWritesWhen(hold: () => Promise<void> | undefined): void {
+    this.hold = hold;
+  }
+
   private batchers() {
+    const hold = () => this.hold();
     const inserts = new TransactionBatcher<MeetingRecord, void>(
       (meetings) =>
         this.db.transaction().execute((trx) =>
@@ -48,6 +57,7 @@ export class SqlStore implements Store {
           }),
         ),
       (meeting) => this.insertMeetingNow(meeting),
+      hold,
     );
     const createOrGets = new TransactionBatcher<MeetingRecord, CreateOrGetResult | undefined>(
       (meetings) =>
@@ -55,10 +65,12 @@ export class SqlStore implements Store {
           .transaction()
           .execute((trx) => inTurn(trx, meetings, (db, m) => this.insertUnlessExternalIdExists(db, m))),
       (meeting) => this.insertUnlessExternalIdExists(this.db, meeting),
+      hold,
     );
     const changes = new TransactionBatcher<Change, Changed>(
       (jobs) => this.writeTransaction((db) => inTurn(db, jobs, (d, job) => this.applyChange(d, job))),
       (job) => this.writeTransaction((db) => this.applyChange(db, job)),
+      hold,
     );
     const readRow = async (db: Kysely<Database>, l: Lookup) => (await l.query.run(db, l.parameters)).rows[0];
     const reads =

@@ -14,6 +14,8 @@ export class TransactionBatcher<Job, Result> {
     private readonly writeAll: (jobs: Job[]) => Promise<Result[]>,
     /** Writes one job in a transaction of its own: after a failed batch, so that only the failing job fails. */
     private readonly writeOne: (job: Job) => Promise<Result>,
+    /** Asked before each batch; a promise it returns holds the batch until it settles. */
+    private readonly before: () => Promise<void> | undefined = () => undefined,
     private readonly maxBatch = 256,
   ) {}
 
@@ -29,6 +31,8 @@ export class TransactionBatcher<Job, Result> {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      const held = this.before();
+      if (held) await held;
       const batch = this.queue.splice(0, this.maxBatch);
       if (batch.length === 1) {
         const [only] = batch as [(typeof batch)[number]];
