@@ -78,7 +78,8 @@ export async function openSqliteStore(
  *
  * `hold` is asked before each batch of writes: while the thread waits for a pause in writing, it returns a promise
  * that settles when the thread's checkpoint is over (or after `writeHoldMs`). The thread that serves requests never
- * blocks: reads go on, and the held writes go out together afterwards.
+ * blocks: reads go on, and the held writes go out together afterwards. Writes that are not batched (deletes, the
+ * directory) are not held; one that lands during the checkpoint only puts the restart off to a later tick.
  */
 async function startCheckpointer(
   file: string,
@@ -106,13 +107,18 @@ async function startCheckpointer(
   if (!ready) return undefined;
   return {
     hold() {
-      if (Atomics.compareExchange(gate, 0, gateStates.asked, gateStates.held) !== gateStates.asked) return undefined;
+      if (Atomics.load(gate, 0) === gateStates.open) return undefined;
+      // Asked: this batch grants the hold. Already held (by another kind of write): it waits as well.
+      Atomics.compareExchange(gate, 0, gateStates.asked, gateStates.held);
       Atomics.notify(gate, 0);
       const waiting = waitAsync(gate, 0, gateStates.held);
       if (!waiting.async) return undefined;
       // The timer also keeps the process alive meanwhile, which a pending waitAsync does not.
       return new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, writeHoldMs);
+        const timer = setTimeout(() => {
+          Atomics.compareExchange(gate, 0, gateStates.held, gateStates.open);
+          resolve();
+        }, writeHoldMs);
         void (waiting.value as Promise<string>).then(() => {
           clearTimeout(timer);
           resolve();
