@@ -22,6 +22,8 @@ const walLimitBytes = 256 * 1024 * 1024;
 const walKeptBytes = 64 * 1024 * 1024;
 /** The longest the store holds writes for the checkpoint thread, should it never answer. */
 const writeHoldMs = 2000;
+/** How long the checkpoint thread waits for the store to hold its writes; no answer means it is not writing. */
+const holdAskMs = 250;
 /** Mapped address space, not memory: only the pages read count towards the process's resident size. */
 const mmapBytes = 256 * 1024 * 1024;
 const migrationLockWaitMs = 30_000;
@@ -94,6 +96,7 @@ async function startCheckpointer(
       intervalMs,
       walLimitBytes: walLimit,
       busyTimeoutMs,
+      holdAskMs,
       gate,
       gateStates,
     },
@@ -166,7 +169,7 @@ const timer = setInterval(() => {
     if (log <= limitFrames || Atomics.compareExchange(gate, 0, gateStates.open, gateStates.asked) !== gateStates.open) {
       return;
     }
-    Atomics.wait(gate, 0, gateStates.asked, 250);
+    Atomics.wait(gate, 0, gateStates.asked, workerData.holdAskMs);
     if (Atomics.compareExchange(gate, 0, gateStates.asked, gateStates.open) === gateStates.asked) return;
     try {
       db.pragma('wal_checkpoint(PASSIVE)');
