@@ -100,8 +100,14 @@ export class SqlStore implements Store {
       .execute((trx) => work(new SqlStore(trx, this.dialect, this.clock, { queries: this.q })));
   }
 
-  async migrate(): Promise<void> {
-    const { error } = await new Migrator({ db: this.db, provider: migrationProvider }).migrateToLatest();
+  /** Applies the migrations not yet applied; `schema` names where PostgreSQL keeps the migration tables. */
+  async migrate({ schema }: { schema?: string } = {}): Promise<void> {
+    const migrator = new Migrator({
+      db: this.db,
+      provider: migrationProvider,
+      ...(schema ? { migrationTableSchema: schema } : {}),
+    });
+    const { error } = await migrator.migrateToLatest();
     if (error) throw error;
   }
 

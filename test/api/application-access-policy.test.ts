@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { getJson, postJson } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
@@ -39,7 +38,7 @@ describe('application access policies', () => {
     assertNoPolicy(
       await getJson(t, `/beta/users/${organizer.id}/onlineMeetings/${encodeURIComponent(made.json().id)}`, token),
     );
-    assert.equal(countMeetings(t.dataDir, organizer.tenantId), 1, 'only the delegated create landed');
+    assert.equal(await t.database.countMeetings(organizer.tenantId), 1, 'only the delegated create landed');
   });
 
   test('when a policy naming the app is granted to the user, then the app acts for that user only', async () => {

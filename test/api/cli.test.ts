@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
+import { sqliteMeetingIds } from '../helpers/database.js';
 import { runCliToEnd, startServerProcess } from '../helpers/server-process.js';
 
 const dirs: string[] = [];
@@ -180,7 +180,7 @@ describe('graphmeet serve and graphmeet token', () => {
     assert.equal(res.status, 201, res.body);
     assert.equal(await server.stop(), 0);
     assert.match(server.output(), /graphmeet stopped/);
-    assert.equal(countMeetings(dataDir, tenant), 1);
+    assert.equal(sqliteMeetingIds(dataDir, tenant).length, 1);
   });
 
   test('when --https is given, then a localhost certificate is generated and its path printed', async () => {

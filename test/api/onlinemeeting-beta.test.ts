@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { getJson, postJson } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -145,7 +144,7 @@ describe('channel meetings (beta)', () => {
       made.find((r) => r.statusCode !== 201)?.body,
     );
     assert.equal(new Set(made.map((r) => r.json().chatInfo.messageId)).size, 20);
-    assert.equal(countMeetings(t.dataDir, user.tenantId), 20);
+    assert.equal(await t.database.countMeetings(user.tenantId), 20);
   });
 
   test('when beta createOrGet names a channel, then the channel meeting is made once per externalId', async () => {

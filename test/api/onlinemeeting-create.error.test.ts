@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { getJson, postJson, sendAs } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -99,7 +98,7 @@ describe('POST /me/onlineMeetings with bad input', () => {
       const user = newUser();
       const res = await postJson(t, url, await t.userToken(user), body);
       assertGraphError(res, 400, 'BadRequest', message);
-      assert.equal(countMeetings(t.dataDir, user.tenantId), 0);
+      assert.equal(await t.database.countMeetings(user.tenantId), 0);
     });
   }
 
@@ -120,7 +119,7 @@ describe('POST /me/onlineMeetings with bad input', () => {
   test('when the JSON is malformed, then 400 with Graph\'s "Unable to read JSON" message', async () => {
     const { res, user } = await send('{"subject": "unterminated', 'application/json');
     assertGraphError(res, 400, 'BadRequest', /Unable to read JSON request payload/);
-    assert.equal(countMeetings(t.dataDir, user.tenantId), 0);
+    assert.equal(await t.database.countMeetings(user.tenantId), 0);
   });
 
   test('when the JSON tries prototype pollution, then 400', async () => {
@@ -151,7 +150,7 @@ describe('POST /me/onlineMeetings with bad input', () => {
   test('when the body is larger than the limit, then 413 and nothing is stored', async () => {
     const { res, user } = await send(JSON.stringify({ subject: 'x'.repeat(1_100_000) }), 'application/json');
     assertGraphError(res, 413, 'RequestEntityTooLarge', /larger than this server accepts/);
-    assert.equal(countMeetings(t.dataDir, user.tenantId), 0);
+    assert.equal(await t.database.countMeetings(user.tenantId), 0);
   });
 
   test('when client-request-id is not a plain token, then it is replaced by the request id', async () => {

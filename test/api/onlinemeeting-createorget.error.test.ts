@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { postJson, sendAs } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -51,7 +50,7 @@ describe('POST /me/onlineMeetings/createOrGet with bad input', () => {
       const user = newUser();
       const res = await postJson(t, '/v1.0/me/onlineMeetings/createOrGet', await t.userToken(user), body);
       assertGraphError(res, 400, 'BadRequest', message);
-      assert.equal(countMeetings(t.dataDir, user.tenantId), 0);
+      assert.equal(await t.database.countMeetings(user.tenantId), 0);
     });
   }
 

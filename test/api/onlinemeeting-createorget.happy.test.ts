@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
 import { getJson, postJson } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -52,7 +51,7 @@ describe('POST /me/onlineMeetings/createOrGet', () => {
     const { joinInformation: _a, ...a } = first.json();
     const { joinInformation: _b, ...b } = second.json();
     assert.deepEqual(b, a);
-    assert.equal(countMeetings(t.dataDir, user.tenantId), 1);
+    assert.equal(await t.database.countMeetings(user.tenantId), 1);
   });
 
   test('when the created meeting is fetched by id, then it is the same meeting', async () => {
@@ -157,6 +156,6 @@ describe('POST /me/onlineMeetings/createOrGet', () => {
     assert.equal(statuses.filter((s) => s === 201).length, 1);
     assert.equal(statuses.filter((s) => s === 200).length, 49);
     assert.equal(new Set(results.map((r) => r.json().id)).size, 1);
-    assert.equal(countMeetings(t.dataDir, user.tenantId), 1);
+    assert.equal(await t.database.countMeetings(user.tenantId), 1);
   });
 });

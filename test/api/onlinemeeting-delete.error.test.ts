@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { postJson, sendAs } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
@@ -34,7 +33,7 @@ describe('DELETE errors', () => {
       'NotFound',
       /No online meeting/,
     );
-    assert.equal(countMeetings(t.dataDir, organizer.tenantId), 1);
+    assert.equal(await t.database.countMeetings(organizer.tenantId), 1);
   });
 
   test('when the id is unknown, malformed or a Teams client id, then 404', async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
 import { getJson, postJson, sendAs } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -22,7 +21,7 @@ describe('DELETE /me/onlineMeetings/{id}', () => {
     assert.equal(res.statusCode, 204);
     assert.equal(res.body, '');
     assert.equal((await getJson(t, url, token)).statusCode, 404);
-    assert.equal(countMeetings(t.dataDir, user.tenantId), 0);
+    assert.equal(await t.database.countMeetings(user.tenantId), 0);
     const byId = await getJson(
       t,
       `/v1.0/me/onlineMeetings?$filter=joinMeetingIdSettings/joinMeetingId eq '${made.joinMeetingIdSettings.joinMeetingId}'`,
@@ -43,7 +42,7 @@ describe('DELETE /me/onlineMeetings/{id}', () => {
     const url = `/v1.0/me/onlineMeetings/${encodeURIComponent(made.id)}`;
     const res = await sendAs(t, 'DELETE', url, token, { 'content-type': 'application/json; charset=utf-8' });
     assert.equal(res.statusCode, 204, res.body);
-    assert.equal(countMeetings(t.dataDir, user.tenantId), 0);
+    assert.equal(await t.database.countMeetings(user.tenantId), 0);
   });
 
   test('when the older {oid}_{threadId} id is used, then the meeting is deleted too', async () => {
@@ -55,7 +54,7 @@ describe('DELETE /me/onlineMeetings/{id}', () => {
       (await sendAs(t, 'DELETE', `/beta/me/onlineMeetings/${encodeURIComponent(legacy)}`, token)).statusCode,
       204,
     );
-    assert.equal(countMeetings(t.dataDir, user.tenantId), 0);
+    assert.equal(await t.database.countMeetings(user.tenantId), 0);
   });
 
   test('when an app with an access policy deletes under /users/{id}, then 204', async () => {

@@ -66,8 +66,7 @@ describe('GET /me/onlineMeetings/{id}', () => {
     const created = (
       await postJson(t, '/v1.0/me/onlineMeetings', await t.userToken(user), { subject: 'durable' })
     ).json();
-    const { openSqliteStore } = await import('../../src/storage/open-store.js');
-    const reopened = await openSqliteStore(t.dataDir);
+    const reopened = await t.database.reopen();
     try {
       const record = await reopened.getMeeting(user.tenantId, created.id);
       assert.equal(record?.document.settings.subject, 'durable');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { postJson } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
@@ -36,7 +35,7 @@ describe('attendees and the directory', () => {
         'BadRequest',
         new RegExp(`^participants/attendees/1 \\(outsider@fabrikam\\.example\\) cannot be given the role '${role}'`),
       );
-      assert.equal(countMeetings(t.dataDir, organizer.tenantId), 0);
+      assert.equal(await t.database.countMeetings(organizer.tenantId), 0);
     });
   }
 
@@ -113,7 +112,7 @@ describe('attendees and the directory', () => {
       externalId: 'course-1',
     });
     assertGraphError(refused, 400, 'BadRequest', /participants\/attendees\/0 \(nobody@fabrikam\.example\)/);
-    assert.equal(countMeetings(t.dataDir, organizer.tenantId), 0);
+    assert.equal(await t.database.countMeetings(organizer.tenantId), 0);
     const made = await create(token, [{ upn: colleague.upn, role: 'presenter' }], path, { externalId: 'course-1' });
     assert.equal(made.statusCode, 201, made.body);
     assert.equal(made.json().participants.attendees[0].identity.user.id, colleague.id);

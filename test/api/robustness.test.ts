@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import BetterSqlite3 from 'better-sqlite3';
 import type { LightMyRequestResponse } from 'fastify';
 import { meetingSettings } from '../../src/graph/online-meeting.js';
-import { sqliteFileName } from '../../src/storage/open-store.js';
 import { assertGraphEnvelope, bearer, jsonHeaders } from '../helpers/graph-assert.js';
 import { newUser, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 
@@ -354,13 +352,9 @@ test(`when ${requests} generated hostile or near-valid requests arrive, then non
     );
   }
 
-  const db = new BetterSqlite3(`${t.dataDir}/${sqliteFileName}`, { readonly: true });
-  const stored = db.prepare('select meeting_id from online_meetings where tenant_id = ?').all(organizer.tenantId) as {
-    meeting_id: string;
-  }[];
-  db.close();
+  const stored = await t.database.meetingIds(organizer.tenantId);
   assert.ok(stored.length > 1);
-  for (const { meeting_id } of stored) {
+  for (const meeting_id of stored) {
     const res = await t.app.inject({
       method: 'GET',
       url: `/v1.0/me/onlineMeetings/${encodeURIComponent(meeting_id)}`,

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { countMeetings } from '../helpers/database.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { getJson, patchJson, postJson, sendAs } from '../helpers/requests.js';
 import { newUser, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
@@ -43,7 +42,7 @@ async function world(): Promise<World> {
 
 /** Tenant A as it should still be after B's attempts: one meeting, unchanged, and its policy still working. */
 async function assertTenantAUntouched(w: World) {
-  assert.equal(countMeetings(t.dataDir, w.a.organizer.tenantId), 1);
+  assert.equal(await t.database.countMeetings(w.a.organizer.tenantId), 1);
   const own = await getJson(
     t,
     `/v1.0/me/onlineMeetings/${encodeURIComponent(w.a.meetingId)}`,

@@ -10,8 +10,8 @@ import { loadAdminKey } from '../../src/identity/admin-key.js';
 import { loadSigningKey, type SigningKey } from '../../src/identity/signing-key.js';
 import type { TrustedIssuers } from '../../src/identity/token-verifier.js';
 import { mintApplicationToken, mintDelegatedToken } from '../../src/identity/tokens.js';
-import { openSqliteStore } from '../../src/storage/open-store.js';
 import type { Store } from '../../src/storage/store.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
 
 export const issuer = 'https://login.graphmeet.local';
 
@@ -25,6 +25,8 @@ export interface TestUser {
 export interface TestApp {
   app: Awaited<ReturnType<typeof composeApp>>['app'];
   store: Store;
+  /** The database under the store, to check what really was written. */
+  database: TestDatabase;
   key: SigningKey;
   dataDir: string;
   /** Origin the app writes into links (a fake one unless listening). */
@@ -62,7 +64,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const dataDir = mkdtempSync(path.join(tmpdir(), 'graphmeet-test-'));
   const key = await loadSigningKey(dataDir);
   const adminKey = await loadAdminKey(dataDir);
-  const store = await openSqliteStore(dataDir);
+  const database = await openTestDatabase(dataDir);
+  const { store } = database;
   let origin = 'http://graphmeet.test';
   const { app, services } = await composeApp({
     store,
@@ -81,6 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return {
     app,
     store,
+    database,
     key,
     dataDir,
     publicUrl: () => origin,
@@ -122,7 +126,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     },
     async close() {
       await app.close();
-      await store.close();
+      await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

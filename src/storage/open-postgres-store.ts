@@ -1,0 +1,41 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { type Clock, systemClock } from '../common/clock.js';
+import type { Database } from './schema.js';
+import { SqlStore } from './sql-store.js';
+
+/** A store on PostgreSQL, for one node or several sharing the database. */
+export interface PostgresOptions {
+  clock?: Clock;
+  /** Connections this process keeps open at most. */
+  poolSize?: number;
+  /** The schema the tables live in (default: the database's search_path, normally `public`). */
+  schema?: string;
+}
+
+export async function openPostgresStore(
+  databaseUrl: string,
+  { clock = systemClock, poolSize = 10, schema }: PostgresOptions = {},
+): Promise<SqlStore> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    ...(schema ? { options: `-c search_path=${quoteIdentifier(schema)}` } : {}),
+  });
+  // An idle connection the server closed (a restart, pg_terminate_backend) must not crash the process.
+  pool.on('error', () => {});
+  const store = new SqlStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', clock);
+  try {
+    // Kysely's migrator holds a PostgreSQL advisory lock while it migrates, and runs each migration in a
+    // transaction: nodes that start together on an empty database migrate it once.
+    await store.migrate(schema ? { schema } : {});
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
