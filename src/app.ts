@@ -40,6 +40,14 @@ export interface HttpOptions {
 }
 
 /** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
+/** Whether any string in a parsed JSON body holds U+0000, which PostgreSQL text cannot store. */
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value && typeof value === 'object') return Object.values(value).some(holdsNul);
+  return false;
+}
+
 export async function buildApp(services: AppServices, deps: HttpOptions) {
   const options: FastifyServerOptions = {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
@@ -85,7 +93,12 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body.toString();
     if (text === '' && request.method === 'DELETE') return done(null, undefined);
-    parseJson(request, text, done);
+    // JSON can carry U+0000 only as the escape \u0000: look closer only when that text is there at all.
+    if (!text.includes('\\u0000')) return parseJson(request, text, done);
+    parseJson(request, text, (err, parsed) => {
+      if (err || !holdsNul(parsed)) return done(err, parsed);
+      done(badRequest('A string in the body contains the character U+0000, which graphmeet does not store.'));
+    });
   });
 
   registerRequestContext(app);

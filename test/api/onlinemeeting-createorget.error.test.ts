@@ -36,6 +36,9 @@ const badBodies: [string, unknown, RegExp][] = [
     { externalId: 'e', foo: 1 },
     /'foo' does not exist on type 'microsoft.graph.onlineMeeting'/,
   ],
+  // Neither backend may differ: PostgreSQL text cannot hold U+0000, so no backend takes it.
+  ['externalId holds U+0000', { externalId: 'a\u0000b' }, /contains the character U\+0000/],
+  ['the subject holds U+0000', { externalId: 'e', subject: '\u0000' }, /contains the character U\+0000/],
   ['a read-only property is sent', { externalId: 'e', joinWebUrl: 'x' }, /'joinWebUrl' cannot be set/],
   [
     'subject has the wrong type',
@@ -53,6 +56,15 @@ describe('POST /me/onlineMeetings/createOrGet with bad input', () => {
       assert.equal(await t.database.countMeetings(user.tenantId), 0);
     });
   }
+
+  test('when a string holds a backslash and u0000 as text, then it is no NUL and the meeting is created', async () => {
+    const user = newUser();
+    const res = await postJson(t, '/v1.0/me/onlineMeetings/createOrGet', await t.userToken(user), {
+      externalId: '\\u0000',
+    });
+    assert.equal(res.statusCode, 201, res.body);
+    assert.equal(res.json().externalId, '\\u0000');
+  });
 
   test('when a path under createOrGet is called with DELETE, then 405', async () => {
     const res = await sendAs(t, 'DELETE', '/v1.0/me/onlineMeetings/createOrGet/x', await t.userToken(newUser()));
