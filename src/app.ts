@@ -40,12 +40,15 @@ export interface HttpOptions {
 }
 
 /** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
-/** Whether any string in a parsed JSON body holds U+0000, which PostgreSQL text cannot store. */
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (value && typeof value === 'object') return Object.values(value).some(holdsNul);
-  return false;
+/** Where in a parsed JSON body a string holds U+0000, which PostgreSQL text cannot store: its path, or undefined. */
+function nulAt(value: unknown, at: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? at : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulAt(inner, Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 export async function buildApp(services: AppServices, deps: HttpOptions) {
@@ -96,8 +99,9 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
     // JSON can carry U+0000 only as the escape \u0000: look closer only when that text is there at all.
     if (!text.includes('\\u0000')) return parseJson(request, text, done);
     parseJson(request, text, (err, parsed) => {
-      if (err || !holdsNul(parsed)) return done(err, parsed);
-      done(badRequest('A string in the body contains the character U+0000, which graphmeet does not store.'));
+      const at = err ? undefined : nulAt(parsed, '');
+      if (at === undefined) return done(err, parsed);
+      done(badRequest(`The value of '${clip(at)}' contains the character U+0000, which graphmeet does not store.`));
     });
   });
 

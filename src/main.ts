@@ -11,7 +11,7 @@ import { loadAdminKey } from './identity/admin-key.js';
 import { ensureDataDir } from './identity/data-dir.js';
 import { loadSigningKey } from './identity/signing-key.js';
 import { graphAudiences } from './identity/tokens.js';
-import { openSqliteStore } from './storage/open-store.js';
+import { openConfiguredStore } from './storage/open-configured-store.js';
 import { ensureLocalhostCertificate, readTlsFiles } from './tls/certificate.js';
 
 export interface RunningServer {
@@ -26,7 +26,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const signingKey = await loadSigningKey(config.dataDir);
   const adminKey = await loadAdminKey(config.dataDir, config.adminKeyFile);
   const clock = systemClock;
-  const store = await openSqliteStore(config.dataDir, { clock });
+  const { store, description } = await openConfiguredStore(config, { clock, server: true });
 
   let tls: { cert: string; key: string } | undefined;
   if (config.certFile && config.keyFile) {
@@ -64,7 +64,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   try {
     if (config.seed) await loadSeed(services.admin, config.seed, logger);
-    logger.info({ dataDir: config.dataDir, storage: store.dialect }, `data dir ${config.dataDir} (${store.dialect})`);
+    logger.info({ dataDir: config.dataDir, storage: store.dialect }, `${description} (${store.dialect})`);
     logger.info({ adminKeyFile: adminKey.file }, `admin API key: ${adminKey.file}`);
     if (config.devTokens) {
       logger.warn(

@@ -4,7 +4,7 @@ import { systemClock } from '../common/clock.js';
 import { DirectoryAdmin } from '../domain/directory-admin.js';
 import { GraphError } from '../graph/errors.js';
 import { ensureDataDir } from '../identity/data-dir.js';
-import { openSqliteStore } from '../storage/open-store.js';
+import { openConfiguredStore } from '../storage/open-configured-store.js';
 import { addSettings, configFrom } from './settings.js';
 
 /**
@@ -23,7 +23,7 @@ export const withAdmin =
     const command = args[args.length - 1] as Command;
     const config = configFrom(command);
     ensureDataDir(config.dataDir);
-    const store = await openSqliteStore(config.dataDir, { clock: systemClock, checkpointThread: false });
+    const { store } = await openConfiguredStore(config, { clock: systemClock, server: false });
     try {
       await work(new DirectoryAdmin({ store, clock: systemClock }), ...args);
     } catch (err) {
@@ -35,9 +35,9 @@ export const withAdmin =
     }
   };
 
-/** A subcommand of a noun, taking the data dir. */
+/** A subcommand of a noun, taking the data dir or the database URL. */
 export const subcommand = (parent: Command, name: string, description: string) =>
-  addSettings(parent.command(name).description(description), ['dataDir']);
+  addSettings(parent.command(name).description(description), ['dataDir', 'databaseUrl']);
 
 export const withTenant = (command: Command) =>
   command.requiredOption('--tenant <tenantId>', 'tenant id (a GUID)', nonEmpty);

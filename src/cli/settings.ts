@@ -11,7 +11,8 @@ export function addSettings(command: Command, names: (keyof Config)[]): Command 
     const s = settings[name] as Setting;
     const empty = s.default === undefined || (Array.isArray(s.default) && s.default.length === 0);
     const defaultText = empty ? '' : ` (default: ${String(s.default)})`;
-    command.addOption(new Option(s.flag, `${s.doc}${defaultText} [env: ${s.env}]`));
+    const envs = [s.env, ...(s.alsoEnv ?? [])].join(', ');
+    command.addOption(new Option(s.flag, `${s.doc}${defaultText} [env: ${envs}]`));
   }
   return command;
 }

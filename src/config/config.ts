@@ -9,6 +9,7 @@ export interface Config {
   host: string;
   port: number;
   dataDir: string;
+  databaseUrl: string | undefined;
   publicUrl: string | undefined;
   https: boolean;
   certFile: string | undefined;
@@ -34,6 +35,8 @@ export interface Setting<K extends keyof Config = keyof Config> {
   /** commander flag spec, e.g. `--port <n>` */
   flag: string;
   env: string;
+  /** Further environment variables read when `env` is not set, in this order (a convention of other tools). */
+  alsoEnv?: string[];
   default: Config[K];
   doc: string;
   parse: Parser<Config[K]>;
@@ -73,6 +76,21 @@ const httpUrl: Parser<string | undefined> = (raw, name) => {
   }
   if (url.search || url.hash) throw new ConfigError(`${name} must not have a query or fragment`);
   return url.href.replace(/\/+$/, '');
+};
+
+/** A PostgreSQL connection URL. It may hold a password, so a message about it never repeats it. */
+const postgresUrl: Parser<string | undefined> = (raw, name) => {
+  if (raw === '') return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')) {
+    throw new ConfigError(`${name} must be a postgres:// or postgresql:// URL`);
+  }
+  return raw;
 };
 
 const requiredHttpUrl: Parser<string> = (raw, name) => {
@@ -132,6 +150,15 @@ export const settings = {
     default: '.graphmeet',
     doc: 'Directory for the SQLite database, the token signing key and the generated TLS certificate. Created on first start.',
     parse: text,
+  }),
+  databaseUrl: setting({
+    key: 'databaseUrl',
+    flag: '--database-url <url>',
+    env: 'GRAPHMEET_DATABASE_URL',
+    alsoEnv: ['DATABASE_URL'],
+    default: undefined,
+    doc: 'PostgreSQL to keep meetings and the directory in (postgres://user:password@host:5432/db), so that several nodes can share them. Default: SQLite in the data dir.',
+    parse: postgresUrl,
   }),
   publicUrl: setting({
     key: 'publicUrl',
@@ -283,9 +310,10 @@ export function loadConfig(
   const out: Record<string, unknown> = {};
   for (const s of Object.values(settings) as Setting[]) {
     const flag = flags[s.key];
-    const raw = flag === undefined ? env[s.env] : flag === true ? 'true' : flag === false ? 'false' : flag;
+    const envName = [s.env, ...(s.alsoEnv ?? [])].find((name) => env[name] !== undefined) ?? s.env;
+    const raw = flag === undefined ? env[envName] : flag === true ? 'true' : flag === false ? 'false' : flag;
     out[s.key] =
-      raw === undefined ? s.default : s.parse(raw, flag === undefined ? s.env : (s.flag.split(' ')[0] as string));
+      raw === undefined ? s.default : s.parse(raw, flag === undefined ? envName : (s.flag.split(' ')[0] as string));
   }
   const config = out as unknown as Config;
   if ((config.certFile === undefined) !== (config.keyFile === undefined)) {

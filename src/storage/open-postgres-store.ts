@@ -39,3 +39,10 @@ export async function openPostgresStore(
 function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/** The URL as a log line may show it: without its password. */
+export function withoutPassword(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  if (url.password) url.password = '';
+  return url.href;
+}

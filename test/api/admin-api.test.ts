@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import BetterSqlite3 from 'better-sqlite3';
-import { sqliteFileName } from '../../src/storage/open-store.js';
 import { newAppCertificate } from '../helpers/client-certificate.js';
 import { assertGraphError } from '../helpers/graph-assert.js';
 import { postJson } from '../helpers/requests.js';
@@ -30,17 +27,13 @@ function admin(method: Method, url: string, body?: unknown, key: string | null =
   });
 }
 
-/** What is stored for an app, read from the database file itself. */
-function storedSecretHash(tenantId: string, appId: string): string | null {
-  const db = new BetterSqlite3(path.join(t.dataDir, sqliteFileName), { readonly: true });
-  try {
-    const row = db
-      .prepare('select secret_hash from applications where tenant_id = ? and app_id = ?')
-      .get(tenantId, appId) as { secret_hash: string | null } | undefined;
-    return row?.secret_hash ?? null;
-  } finally {
-    db.close();
-  }
+/** What is stored for an app, read from the database itself. */
+async function storedSecretHash(tenantId: string, appId: string): Promise<string | null> {
+  const [row] = await t.database.rows('select secret_hash from applications where tenant_id = ? and app_id = ?', [
+    tenantId,
+    appId,
+  ]);
+  return (row?.secret_hash as string | null | undefined) ?? null;
 }
 
 describe('the admin key', () => {
@@ -203,7 +196,7 @@ describe('applications', () => {
       certificate: null,
       createdDateTime: rest.createdDateTime,
     });
-    const hash = storedSecretHash(tenant, appId) as string;
+    const hash = (await storedSecretHash(tenant, appId)) as string;
     assert.match(hash, /^scrypt\$16384\$8\$1\$/);
     assert.equal(hash.includes(clientSecret), false);
 
@@ -374,12 +367,12 @@ describe('directory import', () => {
     assert.equal(first.statusCode, 200, first.body);
     assert.deepEqual(first.json(), { tenants: 1, users: 2, applications: 1, applicationAccessPolicies: 1, grants: 1 });
     const users = (await admin('GET', `/tenants/${tenant}/users`)).json().value;
-    const hash = storedSecretHash(tenant, appId);
+    const hash = await storedSecretHash(tenant, appId);
 
     const second = await admin('POST', '/directory/import', seedFor(tenant, userId, appId));
     assert.equal(second.statusCode, 200);
     assert.deepEqual((await admin('GET', `/tenants/${tenant}/users`)).json().value, users, 'no user was added twice');
-    assert.equal(storedSecretHash(tenant, appId), hash, 'an unchanged secret is not hashed again');
+    assert.equal(await storedSecretHash(tenant, appId), hash, 'an unchanged secret is not hashed again');
     assert.equal((await admin('GET', `/tenants/${tenant}`)).json().displayName, 'Contoso');
     const policy = (await admin('GET', `/tenants/${tenant}/applicationAccessPolicies/lms`)).json();
     assert.deepEqual(policy.users, [userId]);

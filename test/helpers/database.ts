@@ -8,11 +8,13 @@ import type { SqlStore } from '../../src/storage/sql-store.js';
 
 /**
  * The database a test app runs on: SQLite in its data dir, or, when TEST_DATABASE_URL is set, PostgreSQL in a schema
- * of its own that is dropped afterwards.
+ * of its own that is dropped afterwards. Tests check what really was written through `rows`, bypassing the app.
  */
 export interface TestDatabase {
   store: SqlStore;
-  /** The ids of a tenant's meetings as really stored, read bypassing the app and its store. */
+  /** Runs one query on a connection of its own; parameters are written `?` on either backend. */
+  rows(sql: string, parameters?: unknown[]): Promise<Record<string, unknown>[]>;
+  /** The ids of a tenant's meetings as really stored. */
   meetingIds(tenantId: string): Promise<string[]>;
   /** How many meetings a tenant really has: proof that a rejected request wrote nothing. */
   countMeetings(tenantId: string): Promise<number>;
@@ -26,32 +28,34 @@ export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 
 export async function openTestDatabase(dataDir: string): Promise<TestDatabase> {
   if (!testDatabaseUrl) {
-    const store = await openSqliteStore(dataDir);
-    return {
-      store,
-      meetingIds: async (tenantId) => sqliteMeetingIds(dataDir, tenantId),
-      countMeetings: async (tenantId) => sqliteMeetingIds(dataDir, tenantId).length,
-      reopen: () => openSqliteStore(dataDir),
-      close: () => store.close(),
-    };
+    const reopen = () => openSqliteStore(dataDir);
+    return withReaders({ store: await reopen(), reopen, rows: async (sql, p) => sqliteRows(dataDir, sql, p) });
   }
   const url = testDatabaseUrl;
   const schema = `graphmeet_test_${randomBytes(6).toString('hex')}`;
   await withClient(url, (c) => c.query(`create schema ${schema}`));
-  const open = () => openPostgresStore(url, { schema, poolSize: 4 });
-  const meetingIds = (tenantId: string) =>
-    withClient(url, async (c) => {
-      const { rows } = await c.query(`select meeting_id from ${schema}.online_meetings where tenant_id = $1`, [
-        tenantId,
-      ]);
-      return rows.map((r) => r.meeting_id as string);
-    });
-  const store = await open();
-  return {
+  const reopen = () => openPostgresStore(url, { schema, poolSize: 4 });
+  const store = await reopen();
+  const database = withReaders({
     store,
-    reopen: open,
-    meetingIds,
-    countMeetings: async (tenantId) => (await meetingIds(tenantId)).length,
+    reopen,
+    rows: (sql, parameters = []) =>
+      withClient(
+        url,
+        async (c) => {
+          let n = 0;
+          return (
+            await c.query(
+              sql.replace(/\?/g, () => `$${++n}`),
+              parameters,
+            )
+          ).rows;
+        },
+        schema,
+      ),
+  });
+  return {
+    ...database,
     async close() {
       await store.close();
       await withClient(url, (c) => c.query(`drop schema ${schema} cascade`));
@@ -59,19 +63,37 @@ export async function openTestDatabase(dataDir: string): Promise<TestDatabase> {
   };
 }
 
-/** The ids of a tenant's meetings in a data dir's SQLite file, read directly. */
-export function sqliteMeetingIds(dataDir: string, tenantId: string): string[] {
+function withReaders(d: Pick<TestDatabase, 'store' | 'reopen' | 'rows'>): TestDatabase {
+  const meetingIds = async (tenantId: string) =>
+    (await d.rows('select meeting_id from online_meetings where tenant_id = ?', [tenantId])).map(
+      (r) => r.meeting_id as string,
+    );
+  return {
+    ...d,
+    meetingIds,
+    countMeetings: async (tenantId) => (await meetingIds(tenantId)).length,
+    close: () => d.store.close(),
+  };
+}
+
+/** Rows read from a data dir's SQLite file directly, as tests of the SQLite file itself need. */
+export function sqliteRows(dataDir: string, sql: string, parameters: unknown[] = []): Record<string, unknown>[] {
   const db = new BetterSqlite3(path.join(dataDir, sqliteFileName), { readonly: true });
   try {
-    const rows = db.prepare('select meeting_id from online_meetings where tenant_id = ?').all(tenantId);
-    return (rows as { meeting_id: string }[]).map((r) => r.meeting_id);
+    return db.prepare(sql).all(...parameters) as Record<string, unknown>[];
   } finally {
     db.close();
   }
 }
 
-async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
+/** The ids of a tenant's meetings in a data dir's SQLite file. */
+export const sqliteMeetingIds = (dataDir: string, tenantId: string) =>
+  sqliteRows(dataDir, 'select meeting_id from online_meetings where tenant_id = ?', [tenantId]).map(
+    (r) => r.meeting_id as string,
+  );
+
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>, schema?: string): Promise<T> {
+  const client = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
   await client.connect();
   try {
     return await work(client);
