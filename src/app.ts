@@ -39,7 +39,6 @@ export interface HttpOptions {
   https?: { key: string; cert: string };
 }
 
-/** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
 /** Where in a parsed JSON body a string holds U+0000, which PostgreSQL text cannot store: its path, or undefined. */
 function nulAt(value: unknown, at: string): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? at : undefined;
@@ -51,6 +50,7 @@ function nulAt(value: unknown, at: string): string | undefined {
   return undefined;
 }
 
+/** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
 export async function buildApp(services: AppServices, deps: HttpOptions) {
   const options: FastifyServerOptions = {
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),

@@ -35,7 +35,11 @@ export async function openTestDatabase(dataDir: string): Promise<TestDatabase> {
   const schema = `graphmeet_test_${randomBytes(6).toString('hex')}`;
   await withClient(url, (c) => c.query(`create schema ${schema}`));
   const reopen = () => openPostgresStore(url, { schema, poolSize: 4 });
-  const store = await reopen();
+  const store = await reopen().catch(async (err) => {
+    // A store that could not open (a failed migration) must not leave its schema behind.
+    await withClient(url, (c) => c.query(`drop schema ${schema} cascade`));
+    throw err;
+  });
   const database = withReaders({
     store,
     reopen,
