@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { SchemaTooNew } from '../storage/store.js';
 import { addAppCommands } from './apps.js';
+import { addMigrateCommand } from './migrate.js';
 import { addPolicyCommands } from './policy.js';
 import { addServeCommand } from './serve.js';
 import { addTenantCommands } from './tenants.js';
@@ -17,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   addServeCommand(program);
   addTokenCommand(program);
+  addMigrateCommand(program);
   addTenantCommands(program);
   addUserCommands(program);
   addAppCommands(program);
@@ -31,6 +34,10 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof ConfigError) {
       console.error(`graphmeet: ${err.message}`);
       process.exit(2);
+    }
+    if (err instanceof SchemaTooNew) {
+      console.error(`graphmeet: ${err.message}`);
+      process.exit(1);
     }
     throw err;
   }

@@ -1,10 +1,10 @@
-import { CompiledQuery, type Kysely, Migrator, type Selectable } from 'kysely';
+import { CompiledQuery, type Kysely, Migrator, type Selectable, sql } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Database, OnlineMeetingsTable } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
-import { IdentifierTaken, type MeetingChange, type MeetingRecord, type Store } from './store.js';
+import { IdentifierTaken, type MeetingChange, type MeetingRecord, SchemaTooNew, type Store } from './store.js';
 import { TransactionBatcher } from './transaction-batcher.js';
 import { uniqueViolationText } from './unique-violation.js';
 
@@ -100,15 +100,47 @@ export class SqlStore implements Store {
       .execute((trx) => work(new SqlStore(trx, this.dialect, this.clock, { queries: this.q })));
   }
 
-  /** Applies the migrations not yet applied; `schema` names where PostgreSQL keeps the migration tables. */
+  /**
+   * Applies the migrations not yet applied; `schema` names where PostgreSQL keeps the migration tables. Refuses a
+   * database that has a migration this graphmeet does not know: a newer graphmeet migrated it.
+   */
   async migrate({ schema }: { schema?: string } = {}): Promise<void> {
-    const migrator = new Migrator({
+    const known = new Set(Object.keys(await migrationProvider.getMigrations()));
+    const unknown = (await this.appliedMigrationNames(schema)).filter((name) => !known.has(name));
+    if (unknown.length > 0) throw new SchemaTooNew(unknown);
+    const { error } = await this.migrator(schema).migrateToLatest();
+    if (error) throw error;
+  }
+
+  /** Every migration this graphmeet knows, and when each was applied to this database (if it was). */
+  async migrations({ schema }: { schema?: string } = {}): Promise<{ name: string; appliedAt: Date | undefined }[]> {
+    const infos = await this.migrator(schema).getMigrations();
+    return infos.map((m) => ({ name: m.name, appliedAt: m.executedAt }));
+  }
+
+  private migrator(schema: string | undefined) {
+    return new Migrator({
       db: this.db,
       provider: migrationProvider,
       ...(schema ? { migrationTableSchema: schema } : {}),
     });
-    const { error } = await migrator.migrateToLatest();
-    if (error) throw error;
+  }
+
+  /** The names in the migration table; none on a database that has never been migrated. */
+  private async appliedMigrationNames(schema: string | undefined): Promise<string[]> {
+    const table = schema ? sql.table(`${schema}.kysely_migration`) : sql.table('kysely_migration');
+    try {
+      const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(this.db);
+      return rows.map((r) => r.name);
+    } catch (err) {
+      if (await this.hasMigrationTable(schema)) throw err;
+      return [];
+    }
+  }
+
+  private async hasMigrationTable(schema: string | undefined): Promise<boolean> {
+    const tables = await this.db.introspection.getTables({ withInternalKyselyTables: true });
+    return tables.some((t) => t.name === 'kysely_migration' && (!schema || t.schema === schema));
   }
 
   insertMeeting(meeting: MeetingRecord): Promise<void> {

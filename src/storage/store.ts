@@ -106,6 +106,15 @@ export class IdentifierTaken extends Error {
   }
 }
 
+/** The database was migrated by a newer graphmeet: this one does not know all of its migrations. */
+export class SchemaTooNew extends Error {
+  constructor(readonly unknownMigrations: string[]) {
+    super(
+      `the database's schema is newer than this graphmeet knows (it has migration ${unknownMigrations.join(', ')}); run the graphmeet that migrated it, or a newer one`,
+    );
+  }
+}
+
 /** A directory record with that key exists already. */
 export class DuplicateKey extends Error {
   constructor(readonly key: 'user' | 'userPrincipalName' | 'application' | 'policy') {
