@@ -5,7 +5,7 @@ import { clip } from './common/text.js';
 import { parseDateTimeOffset } from './domain/date-time.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
 import type { MeetingService } from './domain/online-meetings.js';
-import { badRequest, type GraphError, methodNotAllowed, notFound } from './graph/errors.js';
+import { badRequest, type GraphError, methodNotAllowed, notFound, serviceNotAvailable } from './graph/errors.js';
 import { apiVersions } from './graph/types.js';
 import { registerAdminRoutes } from './http/admin/index.js';
 import { registerBearerAuth } from './http/bearer-auth.js';
@@ -30,6 +30,7 @@ export interface AppServices {
   adminKey: AdminKey;
   publicUrl: () => string;
   storage: Store['dialect'];
+  readiness: Store['readiness'];
 }
 
 export interface HttpOptions {
@@ -49,6 +50,8 @@ function nulAt(value: unknown, at: string): string | undefined {
   }
   return undefined;
 }
+
+const notReady = (reason: string) => serviceNotAvailable(`Not ready: ${reason}`);
 
 /** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
 export async function buildApp(services: AppServices, deps: HttpOptions) {
@@ -130,9 +133,15 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
     sendGraphError(request, reply, routeNotFound(request.method, request.url)),
   );
 
+  // Liveness: the process answers. Readiness: it can also reach and write its database (for a load balancer).
   app.get('/_graphmeet/health', async (_request, reply) =>
     reply.type(graphContentType).send({ status: 'ok', storage: services.storage }),
   );
+  app.get('/_graphmeet/ready', async (request, reply) => {
+    const state = await services.readiness();
+    if (state.ready) return reply.type(graphContentType).send({ status: 'ready', storage: services.storage });
+    return sendGraphError(request, reply, notReady(state.reason));
+  });
 
   await app.register(
     async (scope) =>

@@ -58,6 +58,7 @@ export async function composeApp(o: ComposeOptions) {
     adminKey: o.adminKey,
     publicUrl: o.publicUrl,
     storage: o.store.dialect,
+    readiness: () => o.store.readiness(),
   };
   const app = await buildApp(services, {
     bodyLimit: o.bodyLimit,

@@ -69,6 +69,10 @@ export const propertyNotUpdatable = (name: string) =>
     `One or more properties do not support updating: '${name}'. Please refer to Microsoft Graph documentation for more information.`,
   );
 
+/** The database cannot be used right now; the client may try again (Retry-After says when). */
+export const serviceNotAvailable = (message = 'The service is temporarily unavailable. Try again later.') =>
+  new GraphError(503, 'serviceNotAvailable', message);
+
 /** Never carries what went wrong: that goes to the log only. */
 export const internalServerError = () =>
   new GraphError(500, 'InternalServerError', 'An internal server error occurred.');

@@ -7,9 +7,11 @@ import {
   GraphError,
   internalServerError,
   payloadTooLarge,
+  serviceNotAvailable,
   unsupportedMediaType,
 } from '../graph/errors.js';
 import { readOnlyProperties } from '../graph/online-meeting.js';
+import { databaseUnavailable } from '../storage/unavailable.js';
 import { applyRequestContext } from './request-context.js';
 
 /** Graph's JSON content type, which the SDKs accept as application/json. */
@@ -22,9 +24,14 @@ export const errorResponses = {
   '5xx': errorEnvelope,
 };
 
+/** How long a client is asked to wait before it retries a 503. */
+const retryAfterSeconds = 2;
+
 /** Writes Graph's error envelope. The one place error bodies are made. */
 export function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError): FastifyReply {
   applyRequestContext(request, reply);
+  // A client may retry a 503 (the database is down or read-only) after this many seconds.
+  if (error.status === 503) reply.header('retry-after', String(retryAfterSeconds));
   return reply
     .code(error.status)
     .type(graphContentType)
@@ -84,6 +91,7 @@ export function toGraphError(err: unknown): GraphError {
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     return clientError(e.statusCode, e.message);
   }
+  if (databaseUnavailable(err)) return serviceNotAvailable();
   return internalServerError();
 }
 

@@ -11,15 +11,27 @@ export interface PostgresOptions {
   poolSize?: number;
   /** The schema the tables live in (default: the database's search_path, normally `public`). */
   schema?: string;
+  /** How long a request waits for a connection before it fails (a 503): the database is down or the pool full. */
+  connectTimeoutMs?: number;
+  /** The longest one statement may run on the server. */
+  statementTimeoutMs?: number;
 }
 
 export async function openPostgresStore(
   databaseUrl: string,
-  { clock = systemClock, poolSize = 10, schema }: PostgresOptions = {},
+  {
+    clock = systemClock,
+    poolSize = 10,
+    schema,
+    connectTimeoutMs = 2000,
+    statementTimeoutMs = 5000,
+  }: PostgresOptions = {},
 ): Promise<SqlStore> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
+    connectionTimeoutMillis: connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
     ...(schema ? { options: `-c search_path=${quoteIdentifier(schema)}` } : {}),
   });
   // An idle connection the server closed (a restart, pg_terminate_backend) must not crash the process.

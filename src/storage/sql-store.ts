@@ -4,8 +4,16 @@ import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Database, OnlineMeetingsTable } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
-import { IdentifierTaken, type MeetingChange, type MeetingRecord, SchemaTooNew, type Store } from './store.js';
+import {
+  IdentifierTaken,
+  type MeetingChange,
+  type MeetingRecord,
+  type Readiness,
+  SchemaTooNew,
+  type Store,
+} from './store.js';
 import { TransactionBatcher } from './transaction-batcher.js';
+import { databaseUnavailable } from './unavailable.js';
 import { uniqueViolationText } from './unique-violation.js';
 
 /**
@@ -110,6 +118,29 @@ export class SqlStore implements Store {
     if (unknown.length > 0) throw new SchemaTooNew(unknown);
     const { error } = await this.migrator(schema).migrateToLatest();
     if (error) throw error;
+  }
+
+  async readiness(): Promise<Readiness> {
+    try {
+      if (this.dialect === 'postgres') {
+        const { rows } = await sql<{ readOnly: string; standby: boolean }>`
+          select current_setting('transaction_read_only') as "readOnly", pg_is_in_recovery() as standby`.execute(
+          this.db,
+        );
+        const state = rows[0];
+        if (state?.standby) return { ready: false, reason: 'The database is a standby and cannot be written.' };
+        if (state?.readOnly === 'on') return { ready: false, reason: 'The database is read-only.' };
+        return { ready: true };
+      }
+      // Takes SQLite's write lock and lets it go: fails on a read-only file, directory or connection.
+      await this.writeTransaction(async () => undefined);
+      return { ready: true };
+    } catch (err) {
+      return {
+        ready: false,
+        reason: databaseUnavailable(err) ? 'The database cannot be used now.' : 'The database check failed.',
+      };
+    }
   }
 
   /** Every migration this graphmeet knows, and when each was applied to this database (if it was). */

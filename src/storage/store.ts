@@ -7,6 +7,8 @@ import type { MeetingParticipantInfo, MeetingSettings } from '../graph/online-me
  */
 export interface Store {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Whether the database can be reached and written now; never throws. */
+  readiness(): Promise<Readiness>;
   /** Inserts a new meeting. Throws IdentifierTaken when its id or one of its generated numbers is in use. */
   insertMeeting(meeting: MeetingRecord): Promise<void>;
   /**
@@ -105,6 +107,8 @@ export class IdentifierTaken extends Error {
     super(`identifier already in use: ${column}`);
   }
 }
+
+export type Readiness = { ready: true } | { ready: false; reason: string };
 
 /** The database was migrated by a newer graphmeet: this one does not know all of its migrations. */
 export class SchemaTooNew extends Error {
