@@ -159,19 +159,21 @@ export class SqlStore implements Store {
 
   /** The names in the migration table; none on a database that has never been migrated. */
   private async appliedMigrationNames(schema: string | undefined): Promise<string[]> {
-    const table = schema ? sql.table(`${schema}.kysely_migration`) : sql.table('kysely_migration');
-    try {
-      const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(this.db);
-      return rows.map((r) => r.name);
-    } catch (err) {
-      if (await this.hasMigrationTable(schema)) throw err;
-      return [];
-    }
+    if (!(await this.hasMigrationTable(schema))) return [];
+    const table = sql.table(schema ? `${schema}.kysely_migration` : 'kysely_migration');
+    const { rows } = await sql<{ name: string }>`select name from ${table}`.execute(this.db);
+    return rows.map((r) => r.name);
   }
 
+  /** Whether the migration table is there, where unqualified queries look (PostgreSQL: the search_path). */
   private async hasMigrationTable(schema: string | undefined): Promise<boolean> {
-    const tables = await this.db.introspection.getTables({ withInternalKyselyTables: true });
-    return tables.some((t) => t.name === 'kysely_migration' && (!schema || t.schema === schema));
+    const name = schema ? `${schema}.kysely_migration` : 'kysely_migration';
+    const query =
+      this.dialect === 'postgres'
+        ? sql<{ found: unknown }>`select to_regclass(${name}) is not null as found`
+        : sql<{ found: unknown }>`select count(*) as found from sqlite_master where name = 'kysely_migration'`;
+    const { rows } = await query.execute(this.db);
+    return Boolean(rows[0]?.found);
   }
 
   insertMeeting(meeting: MeetingRecord): Promise<void> {
