@@ -4,8 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
-import { loadSigningKey } from '../src/identity/signing-key.js';
 import { mintApplicationToken, mintDelegatedToken } from '../src/identity/tokens.js';
+import { dataDirSigningKey } from '../test/helpers/database.js';
 import { preloadMeetings } from './preload.js';
 import { type PeakMemory, type Running, startProcess, stopAllOnExit } from './processes.js';
 
@@ -123,7 +123,7 @@ interface Graphmeet {
 async function startGraphmeet(dataDir: string): Promise<Graphmeet> {
   const [command, argv] = graphmeetCommand(dataDir);
   const server = await start(`graphmeet-${path.basename(dataDir)}`, command, argv);
-  const key = await loadSigningKey(dataDir);
+  const key = await dataDirSigningKey(dataDir);
   const user = { tenantId: randomUUID(), id: randomUUID() };
   const userToken = await mintDelegatedToken(
     {

@@ -5,14 +5,14 @@ import { Directory, type DirectoryMode } from './domain/directory.js';
 import { DirectoryAdmin } from './domain/directory-admin.js';
 import { MeetingService } from './domain/online-meetings.js';
 import type { AdminKey } from './identity/admin-key.js';
-import type { SigningKey } from './identity/signing-key.js';
+import type { SigningKeyRing } from './identity/signing-key.js';
 import { TokenEndpoint } from './identity/token-endpoint.js';
 import { TokenVerifier, type TrustedIssuers } from './identity/token-verifier.js';
 import type { Store } from './storage/store.js';
 
 export interface ComposeOptions {
   store: Store;
-  signingKey: SigningKey;
+  signingKeys: SigningKeyRing;
   adminKey: AdminKey;
   /** Base of the issuer of graphmeet's own tokens (those `graphmeet token` mints). */
   issuer: string;
@@ -47,10 +47,10 @@ export async function composeApp(o: ComposeOptions) {
       tollFreeNumber: o.tollFreeNumber || null,
     }),
     admin: new DirectoryAdmin({ store: o.store, clock, directory }),
-    verifier: new TokenVerifier(o.signingKey, () => [o.issuer, o.publicUrl()], clock, o.trustedIssuers),
+    verifier: new TokenVerifier(o.signingKeys, () => [o.issuer, o.publicUrl()], clock, o.trustedIssuers),
     tokens: new TokenEndpoint({
       directory,
-      signingKey: o.signingKey,
+      signingKeys: o.signingKeys,
       clock,
       publicUrl: o.publicUrl,
       devTokens: o.devTokens,

@@ -7,9 +7,9 @@ import { type Config, ConfigError, usesTls } from './config/config.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
 import { parseDirectorySeed } from './domain/directory-seed.js';
 import { GraphError } from './graph/errors.js';
-import { loadAdminKey } from './identity/admin-key.js';
+import { type AdminKey, loadAdminKey } from './identity/admin-key.js';
 import { ensureDataDir } from './identity/data-dir.js';
-import { loadSigningKey } from './identity/signing-key.js';
+import { SigningKeyRing } from './identity/signing-key.js';
 import { graphAudiences } from './identity/tokens.js';
 import { openConfiguredStore } from './storage/open-configured-store.js';
 import { ensureLocalhostCertificate, readTlsFiles } from './tls/certificate.js';
@@ -23,10 +23,26 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'graphmeet' } }, logDestination());
   ensureDataDir(config.dataDir);
-  const signingKey = await loadSigningKey(config.dataDir);
-  const adminKey = await loadAdminKey(config.dataDir, config.adminKeyFile);
   const clock = systemClock;
-  const { store, description } = await openConfiguredStore(config, { clock, server: true });
+  const { store, description } = await openConfiguredStore(config, {
+    clock,
+    server: true,
+    onRetry: (err) => logger.warn(`the database cannot be reached yet (${err.message}); trying again`),
+  });
+  let signingKeys: SigningKeyRing;
+  let adminKey: AdminKey;
+  try {
+    // A data dir from before keys moved into the database hands its key over (SQLite only: a node's own file must
+    // not become the key of a shared database).
+    signingKeys = await SigningKeyRing.open(store.keys, {
+      ...(config.databaseUrl ? {} : { legacyDataDir: config.dataDir }),
+      clock,
+    });
+    adminKey = await loadAdminKey(store.keys, config.dataDir, { file: config.adminKeyFile, clock });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
 
   let tls: { cert: string; key: string } | undefined;
   if (config.certFile && config.keyFile) {
@@ -41,7 +57,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const { app, services } = await composeApp({
     clock,
     store,
-    signingKey,
+    signingKeys,
     issuer: config.issuer,
     adminKey,
     devTokens: config.devTokens,
@@ -65,7 +81,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     if (config.seed) await loadSeed(services.admin, config.seed, logger);
     logger.info({ dataDir: config.dataDir, storage: store.dialect }, `${description} (${store.dialect})`);
-    logger.info({ adminKeyFile: adminKey.file }, `admin API key: ${adminKey.file}`);
+    if (adminKey.file) logger.info({ adminKeyFile: adminKey.file }, `admin API key: ${adminKey.file}`);
+    else
+      logger.info('admin API key: the one whose digest the database holds (set by the node that first started on it)');
     if (config.devTokens) {
       logger.warn(
         '--dev-tokens: the token endpoint gives delegated tokens for directory users to anyone. Never use it outside development.',

@@ -4,7 +4,9 @@ import { systemClock } from '../common/clock.js';
 import { DirectoryAdmin } from '../domain/directory-admin.js';
 import { GraphError } from '../graph/errors.js';
 import { ensureDataDir } from '../identity/data-dir.js';
+import { SigningKeyRing } from '../identity/signing-key.js';
 import { openConfiguredStore } from '../storage/open-configured-store.js';
+import type { Store } from '../storage/store.js';
 import { addSettings, configFrom } from './settings.js';
 
 /**
@@ -17,19 +19,27 @@ import { addSettings, configFrom } from './settings.js';
  * An action that runs the administrator's use cases on the data dir's database. A rule the directory refuses
  * (a taken UPN, a missing policy) is said on stderr with exit code 1.
  */
-export const withAdmin =
-  <A extends unknown[]>(work: (admin: DirectoryAdmin, ...args: A) => Promise<void>) =>
-  async (...args: A) => {
-    const command = args[args.length - 1] as Command;
-    const config = configFrom(command);
-    ensureDataDir(config.dataDir);
-    const { store } = await openConfiguredStore(config, { clock: systemClock, server: false });
+export const withAdmin = <A extends unknown[]>(work: (admin: DirectoryAdmin, ...args: A) => Promise<void>) =>
+  withStore(async (store, ...args: A) => {
     try {
       await work(new DirectoryAdmin({ store, clock: systemClock }), ...args);
     } catch (err) {
       if (!(err instanceof GraphError)) throw err;
       process.stderr.write(`graphmeet: ${err.message}\n`);
       process.exitCode = 1;
+    }
+  });
+
+/** An action on the configured database (the data dir's, or --database-url's), closed when the action ends. */
+export const withStore =
+  <A extends unknown[]>(work: (store: Store, ...args: A) => Promise<void>) =>
+  async (...args: A) => {
+    const command = args[args.length - 1] as Command;
+    const config = configFrom(command);
+    if (!config.databaseUrl) ensureDataDir(config.dataDir);
+    const { store } = await openConfiguredStore(config, { clock: systemClock, server: false });
+    try {
+      await work(store, ...args);
     } finally {
       await store.close();
     }
@@ -73,4 +83,10 @@ export function print(rows: object[], columns: string[], json: boolean | undefin
       .join('  ')
       .trimEnd();
   process.stdout.write(`${[line(columns), ...cells.map(line)].join('\n')}\n`);
+}
+
+/** The signing keys on the configured database; a SQLite data dir of an older graphmeet hands its key file over. */
+export function signingKeysOf(store: Store, command: Command): Promise<SigningKeyRing> {
+  const { databaseUrl, dataDir } = configFrom(command);
+  return SigningKeyRing.open(store.keys, databaseUrl ? {} : { legacyDataDir: dataDir });
 }

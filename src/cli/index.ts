@@ -1,7 +1,9 @@
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
+import { DatabaseUnreachable } from '../storage/open-configured-store.js';
 import { SchemaTooNew } from '../storage/store.js';
 import { addAppCommands } from './apps.js';
+import { addKeyCommands } from './keys.js';
 import { addMigrateCommand } from './migrate.js';
 import { addPolicyCommands } from './policy.js';
 import { addServeCommand } from './serve.js';
@@ -20,6 +22,7 @@ export function buildProgram(): Command {
   addServeCommand(program);
   addTokenCommand(program);
   addMigrateCommand(program);
+  addKeyCommands(program);
   addTenantCommands(program);
   addUserCommands(program);
   addAppCommands(program);
@@ -35,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
       console.error(`graphmeet: ${err.message}`);
       process.exit(2);
     }
-    if (err instanceof SchemaTooNew) {
+    if (err instanceof SchemaTooNew || err instanceof DatabaseUnreachable) {
       console.error(`graphmeet: ${err.message}`);
       process.exit(1);
     }

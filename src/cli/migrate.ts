@@ -14,7 +14,7 @@ export function addMigrateCommand(program: Command): void {
     ['dataDir', 'databaseUrl'],
   ).action(async (_opts, command: Command) => {
     const config = configFrom(command);
-    ensureDataDir(config.dataDir);
+    if (!config.databaseUrl) ensureDataDir(config.dataDir);
     const { store, description } = await openConfiguredStore(config, { clock: systemClock, server: false });
     try {
       const migrations = await store.migrations();

@@ -1,9 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { isGuid } from '../common/guid.js';
 import { list } from '../config/config.js';
-import { ensureDataDir } from '../identity/data-dir.js';
-import { loadSigningKey } from '../identity/signing-key.js';
 import { mintApplicationToken, mintDelegatedToken } from '../identity/tokens.js';
+import { signingKeysOf, withStore } from './directory-kit.js';
 import { addSettings, configFrom, usageError } from './settings.js';
 
 const guid = (what: string) => (value: string) => {
@@ -24,7 +23,7 @@ export function addTokenCommand(program: Command): void {
     program
       .command('token')
       .description(
-        'Print an access token signed with the key in <data-dir>, accepted by a server on the same data dir.',
+        "Print an access token signed with the server's current key (in <data-dir>'s database, or --database-url's): every server on that database accepts it.",
       )
       .requiredOption('--tenant <tenantId>', 'tenant id (tid), a GUID', guid('--tenant'))
       .option('--user <objectId>', 'delegated token for this user object id (oid)', guid('--user'))
@@ -35,33 +34,38 @@ export function addTokenCommand(program: Command): void {
       .option('--roles <roles>', 'application roles, space separated', 'OnlineMeetings.ReadWrite.All')
       .option('--client-app <appId>', 'the client app id a delegated token names (appid, azp)')
       .option('--lifetime <seconds>', 'token lifetime in seconds', seconds, 3600),
-    ['dataDir', 'issuer'],
-  ).action(async (opts, command: Command) => {
-    const config = configFrom(command);
-    if (Boolean(opts.user) === Boolean(opts.app)) {
-      usageError(command, 'give either --user (delegated token) or --app (application token)');
-    }
-    ensureDataDir(config.dataDir);
-    const key = await loadSigningKey(config.dataDir);
-    const token = opts.user
-      ? await mintDelegatedToken(
-          {
-            tenantId: opts.tenant,
-            userId: opts.user,
-            userPrincipalName: opts.upn,
-            displayName: opts.name,
-            scopes: list(opts.scopes),
-            appId: opts.clientApp,
-            lifetimeSeconds: opts.lifetime,
-          },
-          key,
-          config.issuer,
-        )
-      : await mintApplicationToken(
-          { tenantId: opts.tenant, appId: opts.app, roles: list(opts.roles), lifetimeSeconds: opts.lifetime },
-          key,
-          config.issuer,
-        );
-    process.stdout.write(`${token}\n`);
-  });
+    ['dataDir', 'databaseUrl', 'issuer'],
+  )
+    .hook('preAction', (command: Command) => {
+      const opts = command.opts();
+      if (Boolean(opts.user) === Boolean(opts.app)) {
+        usageError(command, 'give either --user (delegated token) or --app (application token)');
+      }
+    })
+    .action(
+      withStore(async (store, opts, command: Command) => {
+        const key = await (await signingKeysOf(store, command)).signingKey();
+        const { issuer } = configFrom(command);
+        const token = opts.user
+          ? await mintDelegatedToken(
+              {
+                tenantId: opts.tenant,
+                userId: opts.user,
+                userPrincipalName: opts.upn,
+                displayName: opts.name,
+                scopes: list(opts.scopes),
+                appId: opts.clientApp,
+                lifetimeSeconds: opts.lifetime,
+              },
+              key,
+              issuer,
+            )
+          : await mintApplicationToken(
+              { tenantId: opts.tenant, appId: opts.app, roles: list(opts.roles), lifetimeSeconds: opts.lifetime },
+              key,
+              issuer,
+            );
+        process.stdout.write(`${token}\n`);
+      }),
+    );
 }

@@ -10,6 +10,10 @@ export interface Config {
   port: number;
   dataDir: string;
   databaseUrl: string | undefined;
+  databasePoolSize: number;
+  databaseConnectTimeout: number;
+  databaseStatementTimeout: number;
+  databaseStartupWait: number;
   publicUrl: string | undefined;
   https: boolean;
   certFile: string | undefined;
@@ -148,7 +152,7 @@ export const settings = {
     flag: '--data-dir <dir>',
     env: 'GRAPHMEET_DATA_DIR',
     default: '.graphmeet',
-    doc: 'Directory for the SQLite database, the token signing key and the generated TLS certificate. Created on first start.',
+    doc: 'Directory for the SQLite database (meetings, directory, token signing keys), the admin key and the generated TLS certificate. Created on first start.',
     parse: text,
   }),
   databaseUrl: setting({
@@ -159,6 +163,38 @@ export const settings = {
     default: undefined,
     doc: 'PostgreSQL to keep meetings and the directory in (postgres://user:password@host:5432/db), so that several nodes can share them. Default: SQLite in the data dir.',
     parse: postgresUrl,
+  }),
+  databasePoolSize: setting({
+    key: 'databasePoolSize',
+    flag: '--database-pool-size <n>',
+    env: 'GRAPHMEET_DATABASE_POOL_SIZE',
+    default: 10,
+    doc: 'With --database-url: connections each node keeps open at most (nodes × this must stay under the server’s max_connections).',
+    parse: integer(1, 1000),
+  }),
+  databaseConnectTimeout: setting({
+    key: 'databaseConnectTimeout',
+    flag: '--database-connect-timeout <ms>',
+    env: 'GRAPHMEET_DATABASE_CONNECT_TIMEOUT',
+    default: 2000,
+    doc: 'With --database-url: how long a request waits for a database connection before it gets 503 with Retry-After.',
+    parse: integer(100, 60_000),
+  }),
+  databaseStatementTimeout: setting({
+    key: 'databaseStatementTimeout',
+    flag: '--database-statement-timeout <ms>',
+    env: 'GRAPHMEET_DATABASE_STATEMENT_TIMEOUT',
+    default: 5000,
+    doc: 'With --database-url: the longest one SQL statement may run before the database cancels it (the request gets 503).',
+    parse: integer(100, 600_000),
+  }),
+  databaseStartupWait: setting({
+    key: 'databaseStartupWait',
+    flag: '--database-startup-wait <seconds>',
+    env: 'GRAPHMEET_DATABASE_STARTUP_WAIT',
+    default: 30,
+    doc: 'With --database-url: how long a starting node keeps retrying a database it cannot reach before it gives up (0: no retry).',
+    parse: integer(0, 3600),
   }),
   publicUrl: setting({
     key: 'publicUrl',

@@ -1,40 +1,79 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import path from 'node:path';
+import { type Clock, systemClock } from '../common/clock.js';
 import { ConfigError } from '../config/config.js';
-import { readOrCreateFile } from './data-dir.js';
+import type { KeyStore } from '../storage/store.js';
+import { readIfPresent, readOrCreateFile } from './data-dir.js';
 
 export const adminKeyFileName = 'admin-key';
+/** The server secret that holds the SHA-256 of the admin key (hex); the key itself is never stored. */
+const digestSecret = 'admin-key-sha256';
 
 /** Shorter keys are refused: the admin key guards every tenant on the server. */
 const minimumLength = 32;
+/** Least time between two reloads of the digest asked for by keys that do not match (another node changed it). */
+const reloadCooldownMs = 1_000;
 
 /**
- * The key that unlocks the admin API. It is generated into the data dir on first start (owner-only file),
- * or read from a file the operator provides, so that several nodes can share one.
+ * The key that unlocks the admin API. Every node checks against the digest in the database, so they all accept
+ * the same key:
+ * - `--admin-key-file` names the key: its digest replaces the stored one (give every node the same file);
+ * - else the stored digest holds, when there is one;
+ * - else the key in `<data-dir>/admin-key` (generated, owner-only, on first start) is stored.
  */
-export async function loadAdminKey(dataDir: string, file?: string): Promise<AdminKey> {
-  const where = file ?? path.join(dataDir, adminKeyFileName);
-  const key = (await readOrCreateFile(where, async () => `${randomBytes(32).toString('base64url')}\n`)).trim();
-  if (key.length < minimumLength) {
-    throw new ConfigError(`the admin key in ${where} is too short: it must have at least ${minimumLength} characters.`);
+export async function loadAdminKey(
+  keys: KeyStore,
+  dataDir: string,
+  { file, clock = systemClock }: { file?: string | undefined; clock?: Clock } = {},
+): Promise<AdminKey> {
+  const own = path.join(dataDir, adminKeyFileName);
+  if (file) {
+    const digest = sha256(readKey(file, await readOrCreateFile(file, newKey)));
+    await keys.putSecret(digestSecret, digest.toString('hex'), 'replace');
+    return new AdminKey(keys, digest, file, clock);
   }
-  return new AdminKey(key, where);
+  const stored = await keys.getSecret(digestSecret);
+  if (stored) {
+    const local = readIfPresent(own);
+    const matchesLocal = local !== undefined && sha256(local.trim()).toString('hex') === stored;
+    return new AdminKey(keys, Buffer.from(stored, 'hex'), matchesLocal ? own : undefined, clock);
+  }
+  const digest = sha256(readKey(own, await readOrCreateFile(own, newKey))).toString('hex');
+  const kept = await keys.putSecret(digestSecret, digest, 'onlyIfUnset');
+  return new AdminKey(keys, Buffer.from(kept, 'hex'), kept === digest ? own : undefined, clock);
 }
 
 /** Holds only a digest of the key, and compares in constant time. */
 export class AdminKey {
-  private readonly digest: Buffer;
+  private reloadedAt = 0;
 
   constructor(
-    key: string,
-    readonly file: string,
-  ) {
-    this.digest = sha256(key);
-  }
+    private readonly keys: KeyStore,
+    private digest: Buffer,
+    /** The file this node read the key from, when it has the key itself (for the start-up log). */
+    readonly file: string | undefined,
+    private readonly clock: Clock,
+  ) {}
 
-  matches(candidate: string): boolean {
+  async matches(candidate: string): Promise<boolean> {
+    if (timingSafeEqual(sha256(candidate), this.digest)) return true;
+    const now = this.clock.now();
+    if (now - this.reloadedAt < reloadCooldownMs) return false;
+    this.reloadedAt = now;
+    const stored = await this.keys.getSecret(digestSecret);
+    if (stored) this.digest = Buffer.from(stored, 'hex');
     return timingSafeEqual(sha256(candidate), this.digest);
   }
+}
+
+const newKey = async () => `${randomBytes(32).toString('base64url')}\n`;
+
+function readKey(file: string, content: string): string {
+  const key = content.trim();
+  if (key.length < minimumLength) {
+    throw new ConfigError(`the admin key in ${file} is too short: it must have at least ${minimumLength} characters.`);
+  }
+  return key;
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest();

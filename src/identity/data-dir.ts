@@ -25,3 +25,13 @@ export async function readOrCreateFile(file: string, create: () => Promise<strin
     return readFileSync(file, 'utf8');
   }
 }
+
+/** The file's contents, or undefined when there is no such file. */
+export function readIfPresent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}

@@ -6,7 +6,7 @@ import { parseClientCertificate } from '../domain/client-certificates.js';
 import { verifyClientSecret } from '../domain/client-secrets.js';
 import type { Directory } from '../domain/directory.js';
 import type { ApplicationRecord } from '../storage/store.js';
-import type { SigningKey } from './signing-key.js';
+import type { SigningKeyRing } from './signing-key.js';
 import { clockToleranceSeconds } from './token-verifier.js';
 import { graphAudiences, issuerFor, mintApplicationToken, mintDelegatedToken } from './tokens.js';
 
@@ -70,7 +70,7 @@ export interface TokenResponse {
 
 export interface TokenEndpointOptions {
   directory: Directory;
-  signingKey: SigningKey;
+  signingKeys: SigningKeyRing;
   clock: Clock;
   /** The server's public URL: its tokens' issuer is `{publicUrl}/{tenant}/v2.0`, on the authority's own origin. */
   publicUrl: () => string;
@@ -115,8 +115,8 @@ export class TokenEndpoint {
     };
   }
 
-  keys(): { keys: JWK[] } {
-    return { keys: [this.o.signingKey.publicJwk] };
+  async keys(): Promise<{ keys: JWK[] }> {
+    return { keys: await this.o.signingKeys.publicJwks() };
   }
 
   /**
@@ -267,7 +267,7 @@ export class TokenEndpoint {
         roles: app.roles.length ? app.roles : undefined,
         lifetimeSeconds: tokenLifetimeSeconds,
       },
-      this.o.signingKey,
+      await this.o.signingKeys.signingKey(),
       this.o.publicUrl(),
       this.o.clock,
     );
@@ -299,7 +299,7 @@ export class TokenEndpoint {
         appId: app.appId,
         lifetimeSeconds: tokenLifetimeSeconds,
       },
-      this.o.signingKey,
+      await this.o.signingKeys.signingKey(),
       this.o.publicUrl(),
       this.o.clock,
     );

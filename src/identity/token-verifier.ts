@@ -12,7 +12,7 @@ import { isGuid } from '../common/guid.js';
 import { isLoopbackHost, withTenant } from '../common/urls.js';
 import type { Principal } from '../domain/principal.js';
 import { GraphError, invalidToken } from '../graph/errors.js';
-import type { SigningKey } from './signing-key.js';
+import type { SigningKeyRing } from './signing-key.js';
 import { graphAudiences, issuerFor } from './tokens.js';
 
 /** Microsoft.IdentityModel's default clock skew, which Graph uses. */
@@ -59,7 +59,7 @@ export class TokenVerifier {
    * configuration must name an issuer on the same origin as the authority clients talk to).
    */
   constructor(
-    private readonly own: SigningKey,
+    private readonly own: SigningKeyRing,
     private readonly ownIssuerBases: () => string[],
     private readonly clock: Clock,
     private readonly trusted?: TrustedIssuers,
@@ -94,7 +94,7 @@ export class TokenVerifier {
     const { tid, iss } = claims;
     if (!isGuid(tid)) throw invalidToken('Access token validation failure. The tid claim must be a tenant GUID.');
     if (typeof iss === 'string' && this.ownIssuerBases().some((base) => issuerFor(base, tid) === iss)) {
-      return { key: Promise.resolve(this.own.publicKey), issuer: iss, audiences: graphAudiences };
+      return { key: Promise.resolve(this.ownKey), issuer: iss, audiences: graphAudiences };
     }
     const trusted = this.trusted;
     const template = trusted?.issuers.find((t) => withTenant(t, tid) === iss);
@@ -103,6 +103,14 @@ export class TokenVerifier {
     }
     return { key: this.remoteKeys(iss), issuer: iss, audiences: trusted.audiences };
   }
+
+  /** graphmeet's own key that the token's header names (keys rotate; every node shares them). */
+  private readonly ownKey: JWTVerifyGetKey = async (header) => {
+    const key = await this.own.verificationKey(header.kid);
+    if (!key)
+      throw invalidToken('Access token validation failure. The token is signed with a key the server does not know.');
+    return key.publicKey;
+  };
 
   private async remoteKeys(issuer: string): Promise<JWTVerifyGetKey> {
     const jwksUri = this.trusted?.jwksUri ?? (await this.discoverJwksUri(issuer));

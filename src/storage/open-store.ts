@@ -1,3 +1,4 @@
+import { closeSync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -49,6 +50,8 @@ export async function openSqliteStore(
   }: SqliteOptions = {},
 ): Promise<SqlStore> {
   const file = path.join(dataDir, sqliteFileName);
+  // It holds the signing keys: owner-only from the start (SQLite gives its -wal and -shm files the same mode).
+  closeSync(openSync(file, 'a', 0o600));
   const sqlite = new BetterSqlite3(file);
   sqlite.pragma(`busy_timeout = ${busyTimeoutMs}`);
   sqlite.pragma('journal_mode = WAL');

@@ -6,6 +6,8 @@ export interface Database {
   applications: ApplicationsTable;
   access_policies: AccessPoliciesTable;
   access_policy_grants: AccessPolicyGrantsTable;
+  signing_keys: SigningKeysTable;
+  server_secrets: ServerSecretsTable;
 }
 
 export interface OnlineMeetingsTable {
@@ -72,4 +74,18 @@ export interface AccessPolicyGrantsTable {
   target: string;
   policy_key: string;
   granted_at: string;
+}
+
+export interface SigningKeysTable {
+  /** the JWK thumbprint of the public key */
+  kid: string;
+  /** PKCS#8 PEM */
+  private_key_pem: string;
+  created_at: string;
+}
+
+export interface ServerSecretsTable {
+  name: string;
+  value: string;
+  updated_at: string;
 }

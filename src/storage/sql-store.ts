@@ -4,6 +4,7 @@ import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
 import type { Database, OnlineMeetingsTable } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
+import { SqlKeyStore } from './sql-key-store.js';
 import {
   IdentifierTaken,
   type MeetingChange,
@@ -23,6 +24,7 @@ import { uniqueViolationText } from './unique-violation.js';
  */
 export class SqlStore implements Store {
   readonly directory: SqlDirectoryStore;
+  readonly keys: SqlKeyStore;
   private readonly q: MeetingQueries;
   /** Batching, for the store of the whole process; a store inside a transaction() has none. */
   private readonly batch:
@@ -43,6 +45,7 @@ export class SqlStore implements Store {
     within?: { queries: MeetingQueries },
   ) {
     this.directory = new SqlDirectoryStore(db, clock);
+    this.keys = new SqlKeyStore(db, clock);
     this.q = within?.queries ?? meetingQueries(db, dialect);
     this.batch = within ? undefined : this.batchers();
   }

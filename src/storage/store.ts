@@ -42,6 +42,7 @@ export interface Store {
   deleteMeeting(tenantId: string, meetingId: string): Promise<boolean>;
 
   readonly directory: DirectoryStore;
+  readonly keys: KeyStore;
 
   /** Runs `work` in one transaction: everything it writes lands together or not at all. Not re-entrant. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
@@ -96,6 +97,26 @@ export interface DirectoryStore {
   listGrants(tenantId: string): Promise<PolicyGrantRecord[]>;
   /** The app ids of the policy that applies to the user: their own grant if any, else the tenant-wide one. */
   effectivePolicy(tenantId: string, userId: string): Promise<{ target: GrantTarget; appIds: string[] } | undefined>;
+}
+
+/** The keys all nodes of one server share (server-wide, not per tenant). */
+export interface KeyStore {
+  /** Every token signing key, oldest first. */
+  listSigningKeys(): Promise<SigningKeyRecord[]>;
+  /** Adds a signing key; a key with the same kid is left as it is. */
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+  /** Removes a signing key; false when there was none. */
+  deleteSigningKey(kid: string): Promise<boolean>;
+  getSecret(name: string): Promise<string | undefined>;
+  /** Stores the value, replacing the one stored, or only when none is (`onlyIfUnset`); resolves to the value stored. */
+  putSecret(name: string, value: string, mode: 'replace' | 'onlyIfUnset'): Promise<string>;
+}
+
+export interface SigningKeyRecord {
+  kid: string;
+  /** PKCS#8 PEM */
+  privateKeyPem: string;
+  createdDateTime: string;
 }
 
 /**

@@ -19,13 +19,15 @@ after(() => {
 });
 
 describe('graphmeet serve and graphmeet token', () => {
-  test('when serve starts on a fresh data dir, then it creates the database and key, and a CLI token works against it', async () => {
+  test('when serve starts on a fresh data dir, then it creates the database and keys, and a CLI token works against it', async () => {
     const dataDir = newDataDir();
     const server = await startServerProcess(['--data-dir', dataDir]);
     try {
       assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
       assert.ok(existsSync(path.join(dataDir, 'graphmeet.sqlite')));
-      assert.equal(statSync(path.join(dataDir, 'signing-key.pem')).mode & 0o777, 0o600);
+      // The signing keys are kept in the database, which only its owner may read.
+      assert.equal(existsSync(path.join(dataDir, 'signing-key.pem')), false);
+      assert.equal(statSync(path.join(dataDir, 'graphmeet.sqlite')).mode & 0o777, 0o600);
       assert.equal(statSync(dataDir).mode & 0o777, 0o700);
       assert.equal(server.output().match(/graphmeet listening on/g)?.length, 1);
 

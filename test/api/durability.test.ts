@@ -6,9 +6,9 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import BetterSqlite3 from 'better-sqlite3';
-import { loadSigningKey } from '../../src/identity/signing-key.js';
 import { mintDelegatedToken } from '../../src/identity/tokens.js';
 import { sqliteFileName } from '../../src/storage/open-store.js';
+import { dataDirSigningKey } from '../helpers/database.js';
 import { startServerProcess } from '../helpers/server-process.js';
 import { issuer } from '../helpers/test-app.js';
 
@@ -25,7 +25,7 @@ test('when the server is killed with SIGKILL under create load, then every meeti
       const server = await startServerProcess(['--data-dir', dataDir, '--log-level', 'warn']);
       const token = await mintDelegatedToken(
         { tenantId, userId: randomUUID(), scopes: ['OnlineMeetings.ReadWrite'], lifetimeSeconds: 600 },
-        await loadSigningKey(dataDir),
+        await dataDirSigningKey(dataDir),
         issuer,
       );
       let killed = false;

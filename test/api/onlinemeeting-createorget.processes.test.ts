@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadSigningKey } from '../../src/identity/signing-key.js';
 import { mintDelegatedToken } from '../../src/identity/tokens.js';
-import { sqliteMeetingIds } from '../helpers/database.js';
+import { dataDirSigningKey, sqliteMeetingIds } from '../helpers/database.js';
 import { startServerProcesses } from '../helpers/server-process.js';
 
 test('when 50 createOrGet calls for one externalId hit two server processes on one database, then exactly one meeting is made', async () => {
@@ -16,7 +15,7 @@ test('when 50 createOrGet calls for one externalId hit two server processes on o
     const tenantId = randomUUID();
     const token = await mintDelegatedToken(
       { tenantId, userId: randomUUID(), scopes: ['OnlineMeetings.ReadWrite'], lifetimeSeconds: 600 },
-      await loadSigningKey(dataDir),
+      await dataDirSigningKey(dataDir),
       'https://login.graphmeet.local',
     );
     const calls = Array.from({ length: 50 }, async (_, i) => {

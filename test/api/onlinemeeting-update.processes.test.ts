@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { loadSigningKey } from '../../src/identity/signing-key.js';
 import { mintDelegatedToken } from '../../src/identity/tokens.js';
+import { dataDirSigningKey } from '../helpers/database.js';
 import { startServerProcesses } from '../helpers/server-process.js';
 import { distinctSettingChanges } from '../helpers/setting-changes.js';
 
@@ -15,7 +15,7 @@ test('when two server processes take 24 simultaneous updates of different settin
   try {
     const token = await mintDelegatedToken(
       { tenantId: randomUUID(), userId: randomUUID(), scopes: ['OnlineMeetings.ReadWrite'], lifetimeSeconds: 600 },
-      await loadSigningKey(dataDir),
+      await dataDirSigningKey(dataDir),
       'https://login.graphmeet.local',
     );
     const send = (server: number, method: string, url: string, body?: unknown) =>

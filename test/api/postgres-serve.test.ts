@@ -46,13 +46,12 @@ if (testDatabaseUrl) {
     };
     after(() => query(adminUrl, `drop database if exists ${database} with (force)`));
 
-    test('when two nodes start at once on an empty database, then it is migrated once and a meeting made through one is read through the other', async () => {
+    test('when two nodes start at once on an empty database, then it is migrated once, a token from `graphmeet token --database-url` works on both, and a meeting made through one is read through the other', async () => {
       await query(adminUrl, `create database ${database}`);
-      const dataDir = newDataDir();
-      // The same data dir holds the signing key both nodes check tokens with; the meetings are in PostgreSQL.
+      // Each node has a data dir of its own: the keys, like the meetings, are in PostgreSQL.
       const [a, b] = await Promise.all([
-        startServerProcess(['--data-dir', dataDir, '--database-url', databaseUrl]),
-        startServerProcess(['--data-dir', dataDir], { DATABASE_URL: databaseUrl }),
+        startServerProcess(['--data-dir', newDataDir(), '--database-url', databaseUrl]),
+        startServerProcess(['--data-dir', newDataDir()], { DATABASE_URL: databaseUrl }),
       ]);
       try {
         const migrations = await query(databaseUrl, 'select name from kysely_migration');
@@ -61,7 +60,17 @@ if (testDatabaseUrl) {
         assert.ok(names.includes('001-meetings-and-directory'));
 
         const tenant = randomUUID();
-        const token = await runCliToEnd(['token', '--data-dir', dataDir, '--tenant', tenant, '--user', randomUUID()]);
+        const token = await runCliToEnd([
+          'token',
+          '--data-dir',
+          newDataDir(),
+          '--database-url',
+          databaseUrl,
+          '--tenant',
+          tenant,
+          '--user',
+          randomUUID(),
+        ]);
         assert.equal(token.code, 0, token.stderr);
         const headers = { authorization: `Bearer ${token.stdout.trim()}`, 'content-type': 'application/json' };
         const created = await fetch(`${a.url}/v1.0/me/onlineMeetings`, {

@@ -53,8 +53,8 @@ if (testDatabaseUrl) {
       try {
         const token = await runCliToEnd([
           'token',
-          '--data-dir',
-          dataDir,
+          '--database-url',
+          url.href,
           '--tenant',
           randomUUID(),
           '--user',

@@ -98,12 +98,16 @@ test('when secrets pass through a server logging at trace level, then none of th
 
   const db = new BetterSqlite3(path.join(dataDir, 'graphmeet.sqlite'), { readonly: true });
   try {
-    const dump = JSON.stringify(db.prepare('select * from applications').all());
+    // Client secrets and the admin key are kept as digests only.
+    const dump = JSON.stringify([
+      db.prepare('select * from applications').all(),
+      db.prepare('select * from server_secrets').all(),
+    ]);
     for (const secret of secrets) assert.equal(dump.includes(secret), false);
   } finally {
     db.close();
   }
-  for (const file of ['admin-key', 'signing-key.pem']) {
+  for (const file of ['admin-key', 'graphmeet.sqlite', 'graphmeet.sqlite-wal']) {
     assert.equal(statSync(path.join(dataDir, file)).mode & 0o777, 0o600, file);
   }
   assert.equal(statSync(dataDir).mode & 0o777, 0o700);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
+import { type SigningKey, SigningKeyRing } from '../../src/identity/signing-key.js';
 import { openPostgresStore } from '../../src/storage/open-postgres-store.js';
 import { openSqliteStore, sqliteFileName } from '../../src/storage/open-store.js';
 import type { SqlStore } from '../../src/storage/sql-store.js';
@@ -103,5 +104,15 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
     return await work(client);
   } finally {
     await client.end();
+  }
+}
+
+/** The key a server on this data dir signs with now (what `graphmeet token --data-dir` uses). */
+export async function dataDirSigningKey(dataDir: string): Promise<SigningKey> {
+  const store = await openSqliteStore(dataDir, { checkpointThread: false });
+  try {
+    return await (await SigningKeyRing.open(store.keys, { legacyDataDir: dataDir })).signingKey();
+  } finally {
+    await store.close();
   }
 }

@@ -6,8 +6,8 @@ import path from 'node:path';
 import { composeApp } from '../../src/compose.js';
 import type { DirectoryMode } from '../../src/domain/directory.js';
 import type { DirectoryAdmin, GrantTargetInput } from '../../src/domain/directory-admin.js';
-import { loadAdminKey } from '../../src/identity/admin-key.js';
-import { loadSigningKey, type SigningKey } from '../../src/identity/signing-key.js';
+import { adminKeyFileName, loadAdminKey } from '../../src/identity/admin-key.js';
+import { type SigningKey, SigningKeyRing } from '../../src/identity/signing-key.js';
 import type { TrustedIssuers } from '../../src/identity/token-verifier.js';
 import { mintApplicationToken, mintDelegatedToken } from '../../src/identity/tokens.js';
 import type { Store } from '../../src/storage/store.js';
@@ -62,14 +62,15 @@ export function newUser(tenantId: string = randomUUID()): TestUser {
 /** The real app on a real temporary SQLite database and signing key, as `graphmeet serve` builds it. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'graphmeet-test-'));
-  const key = await loadSigningKey(dataDir);
-  const adminKey = await loadAdminKey(dataDir);
   const database = await openTestDatabase(dataDir);
   const { store } = database;
+  const signingKeys = await SigningKeyRing.open(store.keys);
+  const key = await signingKeys.signingKey();
+  const adminKey = await loadAdminKey(store.keys, dataDir);
   let origin = 'http://graphmeet.test';
   const { app, services } = await composeApp({
     store,
-    signingKey: key,
+    signingKeys,
     issuer,
     adminKey,
     devTokens: options.devTokens ?? false,
@@ -109,7 +110,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       ),
     appToken: (tenantId, appId, roles = ['OnlineMeetings.ReadWrite.All']) =>
       mintApplicationToken({ tenantId, appId, roles, lifetimeSeconds: 3600 }, key, issuer),
-    adminKey: readFileSync(adminKey.file, 'utf8').trim(),
+    adminKey: readFileSync(path.join(dataDir, adminKeyFileName), 'utf8').trim(),
     admin: services.admin,
     async addUser(user) {
       await services.admin.addUser(user.tenantId, {

@@ -23,6 +23,7 @@ test('when three stores open one fresh data dir at the same time, then each migr
           '002-tenants-applications-policies',
           '003-video-teleconference-id',
           '004-application-certificates',
+          '005-server-keys',
         ],
       );
     } finally {

@@ -7,7 +7,7 @@ import { bearerToken } from '../bearer-header.js';
 export function registerAdminAuth(app: FastifyInstance, key: AdminKey): void {
   app.addHook('onRequest', async (request, reply) => {
     const token = bearerToken(request.headers.authorization);
-    if (token !== undefined && key.matches(token)) return;
+    if (token !== undefined && (await key.matches(token))) return;
     reply.header('www-authenticate', 'Bearer realm="graphmeet-admin"');
     throw adminUnauthorized(
       token === undefined

@@ -35,7 +35,7 @@ export async function registerLoginRoutes(app: FastifyInstance, deps: LoginDeps)
 
     scope.get<{ Params: { tenantId: string } }>('/:tenantId/discovery/v2.0/keys', async (request, reply) => {
       await deps.tokens.tenant(request.params.tenantId);
-      return reply.send(deps.tokens.keys());
+      return reply.send(await deps.tokens.keys());
     });
 
     scope.post<{ Params: { tenantId: string } }>('/:tenantId/oauth2/v2.0/token', async (request, reply) => {

@@ -3,6 +3,7 @@ import * as m001 from './001-meetings-and-directory.js';
 import * as m002 from './002-tenants-applications-policies.js';
 import * as m003 from './003-video-teleconference-id.js';
 import * as m004 from './004-application-certificates.js';
+import * as m005 from './005-server-keys.js';
 
 /** Every migration, in order. Names are fixed once released: the database records them. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   '002-tenants-applications-policies': m002,
   '003-video-teleconference-id': m003,
   '004-application-certificates': m004,
+  '005-server-keys': m005,
 };
 
 export const migrationProvider: MigrationProvider = {
