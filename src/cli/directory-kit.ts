@@ -6,7 +6,7 @@ import { GraphError } from '../graph/errors.js';
 import { ensureDataDir } from '../identity/data-dir.js';
 import { SigningKeyRing } from '../identity/signing-key.js';
 import { openConfiguredStore } from '../storage/open-configured-store.js';
-import type { Store } from '../storage/store.js';
+import type { SqlStore } from '../storage/sql-store.js';
 import { addSettings, configFrom } from './settings.js';
 
 /**
@@ -32,7 +32,7 @@ export const withAdmin = <A extends unknown[]>(work: (admin: DirectoryAdmin, ...
 
 /** An action on the configured database (the data dir's, or --database-url's), closed when the action ends. */
 export const withStore =
-  <A extends unknown[]>(work: (store: Store, ...args: A) => Promise<void>) =>
+  <A extends unknown[]>(work: (store: SqlStore, ...args: A) => Promise<void>) =>
   async (...args: A) => {
     const command = args[args.length - 1] as Command;
     const config = configFrom(command);
@@ -86,7 +86,7 @@ export function print(rows: object[], columns: string[], json: boolean | undefin
 }
 
 /** The signing keys on the configured database; a SQLite data dir of an older graphmeet hands its key file over. */
-export function signingKeysOf(store: Store, command: Command): Promise<SigningKeyRing> {
+export function signingKeysOf(store: SqlStore, command: Command): Promise<SigningKeyRing> {
   const { databaseUrl, dataDir } = configFrom(command);
   return SigningKeyRing.open(store.keys, databaseUrl ? {} : { legacyDataDir: dataDir });
 }

@@ -9,6 +9,7 @@ import { addPolicyCommands } from './policy.js';
 import { addServeCommand } from './serve.js';
 import { addTenantCommands } from './tenants.js';
 import { addTokenCommand } from './token.js';
+import { addTransferCommands } from './transfer.js';
 import { addUserCommands } from './users.js';
 
 /** Every command of `graphmeet`, one file each. */
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   addTokenCommand(program);
   addMigrateCommand(program);
   addKeyCommands(program);
+  addTransferCommands(program);
   addTenantCommands(program);
   addUserCommands(program);
   addAppCommands(program);

@@ -14,6 +14,7 @@ import {
   type Store,
 } from './store.js';
 import { TransactionBatcher } from './transaction-batcher.js';
+import { exportRows, importRows, type TableRow } from './transfer.js';
 import { databaseUnavailable } from './unavailable.js';
 import { uniqueViolationText } from './unique-violation.js';
 
@@ -103,6 +104,16 @@ export class SqlStore implements Store {
     const reads = batch ? this.batch?.reads : undefined;
     const row = reads ? await reads.submit({ query, parameters }) : (await query.run(this.db, parameters)).rows[0];
     return row && fromRow(row);
+  }
+
+  /** Every row of every table, for `graphmeet export`. */
+  exportRows(): AsyncGenerator<TableRow> {
+    return exportRows(this.db);
+  }
+
+  /** Adds an export's rows in one transaction, for `graphmeet import`; resolves to the rows each table gained. */
+  importRows(rows: AsyncIterable<TableRow>): Promise<Record<string, number>> {
+    return importRows(this.db, rows);
   }
 
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T> {
