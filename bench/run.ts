@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'from-source': { type: 'boolean', default: false },
     out: { type: 'string' },
+    'database-url': { type: 'string' },
   },
 });
 const smoke = args.smoke;
@@ -39,6 +40,8 @@ const preload = Number(args.preload);
 const only = args.only?.split(',');
 const out = args.out ?? path.join(root, 'bench/results', smoke ? 'smoke.json' : 'latest.json');
 const issuer = 'https://login.graphmeet.local';
+/** A PostgreSQL server to bench on too: the bench makes a database of its own there, and drops it at the end. */
+const postgresServer = args['database-url'];
 
 interface Measurement {
   rps: number;
@@ -50,7 +53,8 @@ interface Measurement {
 
 interface Target {
   name: string;
-  measure(seconds: number): Promise<Measurement>;
+  /** `withConnections`: instead of `--connections` (two nodes loaded at once share them). */
+  measure(seconds: number, withConnections?: number): Promise<Measurement>;
   /** The goal for its ratio to the ceiling and to the peer, and for its p99. */
   goal?: { ceiling?: number; peer?: number; p99?: number };
 }
@@ -66,16 +70,23 @@ function start(name: string, command: string, argv: string[]) {
   });
 }
 
-function graphmeetCommand(dataDir: string): [string, string[]] {
-  const serve = ['serve', '--port', '0', '--data-dir', dataDir];
+function graphmeetCommand(dataDir: string, databaseUrl?: string): [string, string[]] {
+  const serve = [
+    'serve',
+    '--port',
+    '0',
+    '--data-dir',
+    dataDir,
+    ...(databaseUrl ? ['--database-url', databaseUrl] : []),
+  ];
   return smoke || args['from-source']
     ? [process.execPath, ['--import', 'tsx', path.join(root, 'src/cli/run.ts'), ...serve]]
     : [process.execPath, [path.join(root, 'dist/cli/run.js'), ...serve]];
 }
 
 /** One autocannon run; throughput counts 2xx answers only. */
-async function load(options: autocannon.Options, seconds: number): Promise<Measurement> {
-  const result = await autocannon({ connections, duration: seconds, ...options });
+async function load(options: autocannon.Options, seconds: number, withConnections = connections): Promise<Measurement> {
+  const result = await autocannon({ connections: withConnections, duration: seconds, ...options });
   const ok = result['2xx'];
   return {
     rps: ok / result.duration,
@@ -90,9 +101,9 @@ function httpTarget(name: string, options: () => autocannon.Options, goal?: Targ
   return {
     name,
     ...(goal ? { goal } : {}),
-    async measure(seconds) {
-      if (warmup > 0) await load(options(), warmup);
-      return load(options(), seconds);
+    async measure(seconds, withConnections) {
+      if (warmup > 0) await load(options(), warmup, withConnections);
+      return load(options(), seconds, withConnections);
     },
   };
 }
@@ -120,10 +131,10 @@ interface Graphmeet {
 }
 
 /** A graphmeet with a user, an app allowed to act for the user, and meetings to read and change. */
-async function startGraphmeet(dataDir: string): Promise<Graphmeet> {
-  const [command, argv] = graphmeetCommand(dataDir);
+async function startGraphmeet(dataDir: string, databaseUrl?: string): Promise<Graphmeet> {
+  const [command, argv] = graphmeetCommand(dataDir, databaseUrl);
   const server = await start(`graphmeet-${path.basename(dataDir)}`, command, argv);
-  const key = await dataDirSigningKey(dataDir);
+  const key = await dataDirSigningKey(dataDir, databaseUrl);
   const user = { tenantId: randomUUID(), id: randomUUID() };
   const userToken = await mintDelegatedToken(
     {
@@ -304,6 +315,7 @@ const median = (values: number[]) => {
 async function main() {
   const began = Date.now();
   const gm = await startGraphmeet(path.join(work, 'empty'));
+  const postgres = postgresServer ? await startPostgresNodes(postgresServer) : undefined;
   const ceiling = await start('ceiling', process.execPath, [
     '--import',
     'tsx',
@@ -334,6 +346,7 @@ async function main() {
       body: createBody,
     })),
     ...graphmeetTargets(gm),
+    ...(postgres ? postgresTargets(postgres) : []),
   ].filter(
     (t) => !only || t.name.startsWith('ceiling') || t.name.startsWith('peer') || only.some((o) => t.name.includes(o)),
   );
@@ -350,6 +363,7 @@ async function main() {
   }
   const memory = await gm.server.memory();
   await gm.server.stop();
+  if (postgres) await postgres.stop();
 
   let scale: Record<string, unknown> | undefined;
   if (preload > 0) scale = await measureAtScale(runs);
@@ -359,7 +373,7 @@ async function main() {
   const rows = summarize(targets, runs);
   const result = {
     date: new Date().toISOString(),
-    command: `npm run bench --${smoke ? ' --smoke' : ''}${preload ? ` --preload ${preload}` : ''}`,
+    command: `npm run bench --${smoke ? ' --smoke' : ''}${preload ? ` --preload ${preload}` : ''}${postgresServer ? ' --database-url <postgres>' : ''}`,
     machine: {
       cpus: os.cpus().length,
       model: os.cpus()[0]?.model ?? 'unknown',
@@ -444,6 +458,80 @@ function table(rows: Row[]): string {
     }),
   ];
   return lines.join('\n');
+}
+
+interface PostgresNodes {
+  first: Graphmeet;
+  second: Running;
+  stop(): Promise<void>;
+}
+
+/** Two nodes on a new database on the given PostgreSQL server, as behind a load balancer. */
+async function startPostgresNodes(serverUrl: string): Promise<PostgresNodes> {
+  const { default: pg } = await import('pg');
+  const database = `graphmeet_bench_${randomUUID().slice(0, 8)}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: serverUrl });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`create database ${database}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  const first = await startGraphmeet(path.join(work, 'pg-1'), url.href);
+  const [command, argv] = graphmeetCommand(path.join(work, 'pg-2'), url.href);
+  const second = await start('graphmeet-pg-2', command, argv);
+  return {
+    first,
+    second,
+    async stop() {
+      await first.server.stop();
+      await second.stop();
+      await admin(`drop database if exists ${database} with (force)`);
+    },
+  };
+}
+
+/**
+ * One node's rows on PostgreSQL (with the goals issue 10 sets: create ≥ 0.1x the ceiling, GET ≥ 0.25x, p99 ≤ 15 ms),
+ * and create and GET through both nodes at once, each with half the connections: the total two nodes serve.
+ */
+function postgresTargets({ first, second }: PostgresNodes): Target[] {
+  const suffix = ' (PostgreSQL)';
+  const goals: Record<string, Target['goal']> = {
+    'graphmeet create': { ceiling: 0.1, p99: 15 },
+    'graphmeet GET by id': { ceiling: 0.25, p99: 15 },
+  };
+  const oneNode = graphmeetTargets(first, suffix).map((t) => ({
+    ...t,
+    goal: goals[t.name.replace(suffix, '')] ?? { p99: 15 },
+  }));
+  const onSecond = graphmeetTargets({ ...first, server: second }, suffix);
+  const bothNodes = (name: string): Target => {
+    const pick = (list: Target[]) => list.find((t) => t.name === `${name}${suffix}`) as Target;
+    const nodes = [pick(oneNode), pick(onSecond)];
+    return {
+      name: `${name}, 2 nodes${suffix}`,
+      async measure(seconds) {
+        const half = Math.max(1, Math.floor(connections / 2));
+        const both = await Promise.all(nodes.map((t) => t.measure(seconds, half)));
+        const sum = (f: (m: Measurement) => number) => both.reduce((n, m) => n + f(m), 0);
+        const worst = (f: (m: Measurement) => number) => Math.max(...both.map(f));
+        return {
+          rps: sum((m) => m.rps),
+          p50: worst((m) => m.p50),
+          p99: worst((m) => m.p99),
+          max: worst((m) => m.max),
+          errors: sum((m) => m.errors),
+        };
+      },
+    };
+  };
+  return [...oneNode, bothNodes('graphmeet create'), bothNodes('graphmeet GET by id')];
 }
 
 /** Bulk-loads `preload` meetings into a second data dir and measures create and GET there again. */

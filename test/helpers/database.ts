@@ -107,11 +107,13 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
-/** The key a server on this data dir signs with now (what `graphmeet token --data-dir` uses). */
-export async function dataDirSigningKey(dataDir: string): Promise<SigningKey> {
-  const store = await openSqliteStore(dataDir, { checkpointThread: false });
+/** The key a server on this data dir (or database) signs with now: what `graphmeet token` uses. */
+export async function dataDirSigningKey(dataDir: string, databaseUrl?: string): Promise<SigningKey> {
+  const store = databaseUrl
+    ? await openPostgresStore(databaseUrl, { poolSize: 1 })
+    : await openSqliteStore(dataDir, { checkpointThread: false });
   try {
-    return await (await SigningKeyRing.open(store.keys, { legacyDataDir: dataDir })).signingKey();
+    return await (await SigningKeyRing.open(store.keys, databaseUrl ? {} : { legacyDataDir: dataDir })).signingKey();
   } finally {
     await store.close();
   }
