@@ -34,8 +34,11 @@ export async function openPostgresStore(
     statement_timeout: statementTimeoutMs,
     ...(schema ? { options: `-c search_path=${quoteIdentifier(schema)}` } : {}),
   });
-  // An idle connection the server closed (a restart, pg_terminate_backend) must not crash the process.
+  // A connection the server closed (a restart, pg_terminate_backend) must not crash the process: the pool reports
+  // idle ones, and a connection that is checked out but between queries reports on itself. The query in flight, if
+  // any, fails on its own (a 503), and the pool drops the broken connection when it comes back.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const store = new SqlStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', clock);
   try {
     // Kysely's migrator holds a PostgreSQL advisory lock while it migrates, and runs each migration in a
