@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 
 /** Creates the data dir (owner-only) if it is missing. */
 export function ensureDataDir(dir: string): void {
@@ -7,22 +8,24 @@ export function ensureDataDir(dir: string): void {
 
 /**
  * Returns the file's contents, creating it with `create()` first if it does not exist. Several processes may
- * start at once on a fresh data dir: the exclusive create lets exactly one of them write, the others read.
- * Secret files are written owner-read/write only.
+ * start at once on a fresh data dir: the content is written to a file of this process's own, then linked into
+ * place, which fails if the file exists. So exactly one process's content lands, and nobody ever reads a file
+ * half written. Secret files are written owner-read/write only.
  */
 export async function readOrCreateFile(file: string, create: () => Promise<string>): Promise<string> {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  const existing = readIfPresent(file);
+  if (existing !== undefined) return existing;
   const content = await create();
+  const own = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(own, content, { flag: 'wx', mode: 0o600 });
   try {
-    writeFileSync(file, content, { flag: 'wx', mode: 0o600 });
+    linkSync(own, file);
     return content;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     return readFileSync(file, 'utf8');
+  } finally {
+    unlinkSync(own);
   }
 }
 

@@ -31,15 +31,18 @@ export async function openPostgresStore(
     connectionString: databaseUrl,
     max: poolSize,
     connectionTimeoutMillis: connectTimeoutMs,
+    // Sent when the connection starts; a pooler in transaction mode must be told to pass or ignore it (README).
     statement_timeout: statementTimeoutMs,
-    ...(schema ? { options: `-c search_path=${quoteIdentifier(schema)}` } : {}),
   });
   // A connection the server closed (a restart, pg_terminate_backend) must not crash the process: the pool reports
   // idle ones, and a connection that is checked out but between queries reports on itself. The query in flight, if
   // any, fails on its own (a 503), and the pool drops the broken connection when it comes back.
   pool.on('error', () => {});
   pool.on('connect', (client) => client.on('error', () => {}));
-  const store = new SqlStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', clock);
+  // A schema is named in every query (not set as search_path): no session state, so a transaction-mode pooler such as
+  // pgbouncer can hand each transaction to any server connection.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const store = new SqlStore(schema ? db.withSchema(schema) : db, 'postgres', clock);
   try {
     // Kysely's migrator holds a PostgreSQL advisory lock while it migrates, and runs each migration in a
     // transaction: nodes that start together on an empty database migrate it once.
@@ -49,10 +52,6 @@ export async function openPostgresStore(
     throw err;
   }
   return store;
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** The URL as a log line may show it: without its password. */

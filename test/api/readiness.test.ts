@@ -96,7 +96,9 @@ if (testDatabaseUrl) {
         const clients = Array.from({ length: 16 }, async () => {
           while (loading) {
             const r = await create().catch((err: Error) => {
-              throw new Error(`a request under load failed: ${err.cause ?? err.message}\n${server.output().slice(-3000)}`);
+              throw new Error(
+                `a request under load failed: ${err.cause ?? err.message}\n${server.output().slice(-3000)}`,
+              );
             });
             seen.set(r.res.status, (seen.get(r.res.status) ?? 0) + 1);
             slowest = Math.max(slowest, r.ms);

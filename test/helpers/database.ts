@@ -97,11 +97,20 @@ export const sqliteMeetingIds = (dataDir: string, tenantId: string) =>
     (r) => r.meeting_id as string,
   );
 
+/**
+ * One connection of its own; with a schema, the work runs in a transaction whose search_path is that schema (set
+ * locally, so that it works through a pooler in transaction mode too).
+ */
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>, schema?: string): Promise<T> {
-  const client = new pg.Client({ connectionString: url, ...(schema ? { options: `-c search_path=${schema}` } : {}) });
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return await work(client);
+    if (!schema) return await work(client);
+    await client.query('begin');
+    await client.query(`set local search_path to ${schema}`);
+    const result = await work(client);
+    await client.query('commit');
+    return result;
   } finally {
     await client.end();
   }

@@ -11,13 +11,23 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('display_name', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  // Tenants that 001 recorded implicitly through their users.
-  await sql`insert into tenants (tenant_id, display_name, created_at)
-            select tenant_id, null, min(created_at) from directory_users group by tenant_id`.execute(db);
+  // Tenants that 001 recorded implicitly through their users. Built, not raw SQL, so that a store's schema applies.
+  // biome-ignore lint/suspicious/noExplicitAny: a migration sees the tables as they were then, not as schema.ts has them
+  const old = db as Kysely<any>;
+  await old
+    .insertInto('tenants')
+    .columns(['tenant_id', 'display_name', 'created_at'])
+    .expression(
+      old
+        .selectFrom('directory_users')
+        .select((eb) => ['tenant_id', sql<null>`null`.as('display_name'), eb.fn.min('created_at').as('created_at')])
+        .groupBy('tenant_id'),
+    )
+    .execute();
 
   // UPNs are unique per tenant regardless of case, as in Entra.
   await db.schema.alterTable('directory_users').addColumn('upn_key', 'text').execute();
-  await sql`update directory_users set upn_key = lower(user_principal_name)`.execute(db);
+  await old.updateTable('directory_users').set({ upn_key: sql`lower(user_principal_name)` }).execute();
   await db.schema
     .createIndex('directory_users_upn_key')
     .on('directory_users')
