@@ -6,6 +6,7 @@ export interface Database {
   applications: ApplicationsTable;
   access_policies: AccessPoliciesTable;
   access_policy_grants: AccessPolicyGrantsTable;
+  meeting_numbers: MeetingNumbersTable;
   signing_keys: SigningKeysTable;
   server_secrets: ServerSecretsTable;
 }
@@ -88,4 +89,12 @@ export interface ServerSecretsTable {
   name: string;
   value: string;
   updated_at: string;
+}
+
+/** The numbers unique across the server, keyed by the number itself (see migration 006). */
+export interface MeetingNumbersTable {
+  kind: 'joinMeetingId' | 'conferenceId' | 'videoTeleconferenceId';
+  number: string;
+  tenant_id: string;
+  meeting_id: string;
 }

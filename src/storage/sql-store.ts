@@ -1,8 +1,8 @@
-import { CompiledQuery, type Kysely, Migrator, type Selectable, sql } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, Migrator, type Selectable, sql } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
-import type { Database, OnlineMeetingsTable } from './schema.js';
+import type { Database, MeetingNumbersTable, OnlineMeetingsTable } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { SqlKeyStore } from './sql-key-store.js';
 import {
@@ -49,6 +49,15 @@ export class SqlStore implements Store {
     this.keys = new SqlKeyStore(db, clock);
     this.q = within?.queries ?? meetingQueries(db, dialect);
     this.batch = within ? undefined : this.batchers();
+    this.inTransaction = within !== undefined;
+  }
+
+  /** True for the store a transaction() hands out: its statements are already inside one transaction. */
+  private readonly inTransaction: boolean;
+
+  /** Runs `work` in a transaction, or in the one this store is already inside. */
+  private atomically<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
+    return this.inTransaction ? work(this.db) : this.db.transaction().execute(work);
   }
 
   /** Asked before each batch of writes; see holdWritesWhen. */
@@ -61,12 +70,15 @@ export class SqlStore implements Store {
 
   private batchers() {
     const hold = () => this.hold();
-    // One multi-row INSERT per batch: atomic by itself, and on PostgreSQL one round trip instead of one per row.
+    // One multi-row INSERT per table per batch: on PostgreSQL two round trips and the commit, not one per row.
     const inserts = new TransactionBatcher<MeetingRecord, void>(
-      async (meetings) => {
-        await this.q.insertMany(meetings.length).run(this.db, meetings.flatMap(rowValues));
-        return meetings.map(() => undefined);
-      },
+      (meetings) =>
+        this.db.transaction().execute(async (trx) => {
+          await this.q.insertMany(meetings.length).run(trx, meetings.flatMap(rowValues));
+          const numbers = meetings.flatMap(numberRows);
+          await this.q.insertNumbers(numbers.length / 4).run(trx, numbers);
+          return meetings.map(() => undefined);
+        }),
       (meeting) => this.insertMeetingNow(meeting),
       hold,
     );
@@ -75,7 +87,7 @@ export class SqlStore implements Store {
         this.db
           .transaction()
           .execute((trx) => inTurn(trx, meetings, (db, m) => this.insertUnlessExternalIdExists(db, m))),
-      (meeting) => this.insertUnlessExternalIdExists(this.db, meeting),
+      (meeting) => this.db.transaction().execute((trx) => this.insertUnlessExternalIdExists(trx, meeting)),
       hold,
     );
     const changes = new TransactionBatcher<Change, Changed>(
@@ -195,10 +207,19 @@ export class SqlStore implements Store {
 
   private async insertMeetingNow(meeting: MeetingRecord): Promise<void> {
     try {
-      await this.q.insert.run(this.db, rowValues(meeting));
+      await this.atomically(async (db) => {
+        await this.q.insert.run(db, rowValues(meeting));
+        await this.claimNumbers(db, meeting);
+      });
     } catch (err) {
       throw uniqueViolation(err) ?? err;
     }
+  }
+
+  /** Records the meeting's server-wide numbers; a number in use anywhere on the server fails the transaction. */
+  private async claimNumbers(db: Kysely<Database>, meeting: MeetingRecord): Promise<void> {
+    const numbers = numberRows(meeting);
+    await this.q.insertNumbers(numbers.length / 4).run(db, numbers);
   }
 
   async insertMeetingUnlessExternalIdExists(meeting: MeetingRecord): Promise<CreateOrGetResult> {
@@ -220,6 +241,7 @@ export class SqlStore implements Store {
     let inserted: boolean;
     try {
       inserted = (await this.q.insertUnlessExternalIdExists.run(db, rowValues(meeting))).rows.length > 0;
+      if (inserted) await this.claimNumbers(db, meeting);
     } catch (err) {
       throw uniqueViolation(err) ?? err;
     }
@@ -300,12 +322,20 @@ export class SqlStore implements Store {
   }
 
   async deleteMeeting(tenantId: string, meetingId: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom('online_meetings')
-      .where('tenant_id', '=', tenantId)
-      .where('meeting_id', '=', meetingId)
-      .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+    return this.atomically(async (db) => {
+      const deleted = await db
+        .deleteFrom('online_meetings')
+        .where('tenant_id', '=', tenantId)
+        .where('meeting_id', '=', meetingId)
+        .returning(['join_meeting_id', 'conference_id', 'video_teleconference_id'])
+        .executeTakeFirst();
+      if (!deleted) return false;
+      // Its numbers are free again, each found by its own key.
+      for (const [kind, number] of numbersOf(deleted)) {
+        await db.deleteFrom('meeting_numbers').where('kind', '=', kind).where('number', '=', number).execute();
+      }
+      return true;
+    });
   }
 
   private readonly closing: (() => Promise<void>)[] = [];
@@ -342,6 +372,34 @@ const beginImmediate = CompiledQuery.raw('begin immediate');
 const commit = CompiledQuery.raw('commit');
 const rollback = CompiledQuery.raw('rollback');
 
+/** A query of n rows, compiled the first time a batch of n needs it. */
+function bySize(build: (n: number) => Compilable<unknown>) {
+  const compiled = new Map<number, PreparedQuery<unknown>>();
+  return (n: number) => {
+    let query = compiled.get(n);
+    if (!query) {
+      query = new PreparedQuery(build(n));
+      compiled.set(n, query);
+    }
+    return query;
+  };
+}
+
+/** The server-wide numbers of a meeting, by the kind meeting_numbers records them under. */
+function numbersOf(row: Pick<OnlineMeetingsTable, 'join_meeting_id' | 'conference_id' | 'video_teleconference_id'>) {
+  const numbers: [MeetingNumbersTable['kind'], string][] = [
+    ['joinMeetingId', row.join_meeting_id],
+    ['conferenceId', row.conference_id],
+  ];
+  if (row.video_teleconference_id !== null) numbers.push(['videoTeleconferenceId', row.video_teleconference_id]);
+  return numbers;
+}
+
+/** insertNumbers' parameters for one meeting. */
+function numberRows(m: MeetingRecord): string[] {
+  return numbersOf(toRow(m)).flatMap(([kind, number]) => [kind, number, m.tenantId, m.id]);
+}
+
 /** The meeting queries of every request, compiled once per store. */
 function meetingQueries(db: Kysely<Database>, dialect: SqlStore['dialect']) {
   // Every column with a value (Kysely leaves undefined ones out), in the order rowValues() gives them.
@@ -355,17 +413,18 @@ function meetingQueries(db: Kysely<Database>, dialect: SqlStore['dialect']) {
   return {
     insert: new PreparedQuery(db.insertInto('online_meetings').values(sample)),
     /** INSERT of n rows, compiled once for each n a batch has had. */
-    insertMany: (() => {
-      const bySize = new Map<number, PreparedQuery<unknown>>();
-      return (n: number) => {
-        let query = bySize.get(n);
-        if (!query) {
-          query = new PreparedQuery(db.insertInto('online_meetings').values(Array.from({ length: n }, () => sample)));
-          bySize.set(n, query);
-        }
-        return query;
-      };
-    })(),
+    insertMany: bySize((n) => db.insertInto('online_meetings').values(Array.from({ length: n }, () => sample))),
+    /** INSERT of n server-wide numbers (parameters: kind, number, tenant_id, meeting_id for each). */
+    insertNumbers: bySize((n) =>
+      db.insertInto('meeting_numbers').values(
+        Array.from({ length: n }, () => ({
+          kind: 'joinMeetingId' as const,
+          number: '',
+          tenant_id: '',
+          meeting_id: '',
+        })),
+      ),
+    ),
     insertUnlessExternalIdExists: new PreparedQuery<{ meeting_id: string }>(
       db
         .insertInto('online_meetings')
@@ -462,7 +521,13 @@ function fromRow(r: Selectable<OnlineMeetingsTable>): MeetingRecord {
 
 // Longest first: 'video_teleconference_id' contains 'conference_id', 'join_meeting_id' contains 'meeting_id'.
 // The meeting id is the primary key: SQLite names its column, PostgreSQL the constraint.
-const generatedIdentifiers = ['video_teleconference_id', 'join_meeting_id', 'conference_id', 'meeting_id'];
+const generatedIdentifiers = [
+  'meeting_numbers',
+  'video_teleconference_id',
+  'join_meeting_id',
+  'conference_id',
+  'meeting_id',
+];
 
 function uniqueViolation(err: unknown): IdentifierTaken | undefined {
   const where = uniqueViolationText(err)?.replace('online_meetings_pkey', 'meeting_id');

@@ -46,6 +46,7 @@ const tables: {
       'version',
     ],
   },
+  meeting_numbers: { key: ['kind', 'number'], columns: ['kind', 'number', 'tenant_id', 'meeting_id'] },
   signing_keys: { key: ['kid'], columns: ['kid', 'private_key_pem', 'created_at'] },
   server_secrets: { key: ['name'], columns: ['name', 'value', 'updated_at'] },
 };
@@ -113,6 +114,28 @@ export async function importRows(db: Kysely<Database>, rows: AsyncIterable<Table
       batch.push(checkedRow(table, row));
     }
     await flush();
+    // Every meeting must hold its server-wide numbers itself: an export edited by hand could leave one out, or give
+    // two meetings one joinMeetingId, and the server would then find the wrong meeting by it.
+    const broken = await trx
+      .selectFrom('online_meetings as m')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) => {
+        const owns = (kind: 'joinMeetingId' | 'conferenceId', column: 'm.join_meeting_id' | 'm.conference_id') =>
+          eb.exists(
+            eb
+              .selectFrom('meeting_numbers as n')
+              .select('n.kind')
+              .where('n.kind', '=', kind)
+              .whereRef('n.number', '=', column)
+              .whereRef('n.tenant_id', '=', 'm.tenant_id')
+              .whereRef('n.meeting_id', '=', 'm.meeting_id'),
+          );
+        return eb.not(eb.and([owns('joinMeetingId', 'm.join_meeting_id'), owns('conferenceId', 'm.conference_id')]));
+      })
+      .executeTakeFirstOrThrow();
+    if (Number(broken.n) > 0) {
+      throw new BadTransfer(`${broken.n} meetings lack their joinMeetingId or conferenceId record, or share one`);
+    }
   });
   return added;
 }

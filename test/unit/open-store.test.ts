@@ -24,6 +24,7 @@ test('when three stores open one fresh data dir at the same time, then each migr
           '003-video-teleconference-id',
           '004-application-certificates',
           '005-server-keys',
+          '006-tenant-first-keys',
         ],
       );
     } finally {

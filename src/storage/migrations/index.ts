@@ -4,6 +4,7 @@ import * as m002 from './002-tenants-applications-policies.js';
 import * as m003 from './003-video-teleconference-id.js';
 import * as m004 from './004-application-certificates.js';
 import * as m005 from './005-server-keys.js';
+import * as m006 from './006-tenant-first-keys.js';
 
 /** Every migration, in order. Names are fixed once released: the database records them. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '003-video-teleconference-id': m003,
   '004-application-certificates': m004,
   '005-server-keys': m005,
+  '006-tenant-first-keys': m006,
 };
 
 export const migrationProvider: MigrationProvider = {
