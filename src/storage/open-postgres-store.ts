@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { type DialectAdapter, Kysely, type Kysely as KyselyDb, PostgresAdapter, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { type Clock, systemClock } from '../common/clock.js';
 import type { Database } from './schema.js';
@@ -41,7 +41,7 @@ export async function openPostgresStore(
   pool.on('connect', (client) => client.on('error', () => {}));
   // A schema is named in every query (not set as search_path): no session state, so a transaction-mode pooler such as
   // pgbouncer can hand each transaction to any server connection.
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new TransactionLockDialect({ pool }) });
   const store = new SqlStore(schema ? db.withSchema(schema) : db, 'postgres', clock);
   try {
     // Kysely's migrator holds a PostgreSQL advisory lock while it migrates, and runs each migration in a
@@ -59,4 +59,33 @@ export function withoutPassword(databaseUrl: string): string {
   const url = new URL(databaseUrl);
   if (url.password) url.password = '';
   return url.href;
+}
+
+/** An arbitrary key of graphmeet's own for PostgreSQL's advisory lock around migrations. */
+const migrationLockKey = 7_861_350_412_118_935n;
+
+/**
+ * Kysely's migrator takes a session-level advisory lock, then migrates in a transaction. Through a pooler in
+ * transaction mode the lock and the transaction can land on different server connections, and two nodes migrated
+ * at once (seen through pgbouncer: both ran 001). Here the lock is a transaction-level one, taken in a transaction
+ * that the migrator's own then joins (PostgreSQL warns of the second BEGIN and goes on): the migrations and the lock
+ * are on one connection, and the lock ends with their commit or rollback, whatever the pooler does.
+ */
+class TransactionLockAdapter extends PostgresAdapter {
+  override async acquireMigrationLock(db: KyselyDb<unknown>): Promise<void> {
+    await sql`begin`.execute(db);
+    await sql`select pg_advisory_xact_lock(${sql.lit(migrationLockKey)})`.execute(db);
+  }
+
+  override async releaseMigrationLock(db: KyselyDb<unknown>): Promise<void> {
+    // The migrations' commit or rollback has ended the transaction and the lock; if they never began (a failure
+    // before), this ends ours, so that the connection does not go back to the pool inside a transaction.
+    await sql`rollback`.execute(db);
+  }
+}
+
+class TransactionLockDialect extends PostgresDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionLockAdapter();
+  }
 }

@@ -46,18 +46,26 @@ if (testDatabaseUrl) {
     };
     after(() => query(adminUrl, `drop database if exists ${database} with (force)`));
 
-    test('when two nodes start at once on an empty database, then it is migrated once, a token from `graphmeet token --database-url` works on both, and a meeting made through one is read through the other', async () => {
+    test('when three nodes start at once on an empty database, then it is migrated once, a token from `graphmeet token --database-url` works on both, and a meeting made through one is read through the other', async () => {
       await query(adminUrl, `create database ${database}`);
       // Each node has a data dir of its own: the keys, like the meetings, are in PostgreSQL.
-      const [a, b] = await Promise.all([
+      const [a, b, c] = await Promise.all([
         startServerProcess(['--data-dir', newDataDir(), '--database-url', databaseUrl]),
         startServerProcess(['--data-dir', newDataDir()], { DATABASE_URL: databaseUrl }),
+        startServerProcess(['--data-dir', newDataDir(), '--database-url', databaseUrl]),
       ]);
       try {
         const migrations = await query(databaseUrl, 'select name from kysely_migration');
         const names = migrations.rows.map((r) => r.name);
         assert.equal(new Set(names).size, names.length, 'no migration ran twice');
         assert.ok(names.includes('001-meetings-and-directory'));
+        // The migration lock ended with the migrations: through a pooler a session lock could stay behind on a
+        // server connection and hold up every later migration.
+        const locks = await query(
+          databaseUrl,
+          "select count(*)::int as n from pg_locks l join pg_database d on d.oid = l.database where l.locktype = 'advisory' and d.datname = current_database()",
+        );
+        assert.equal(locks.rows[0].n, 0, 'no advisory lock is left held');
 
         const tenant = randomUUID();
         const token = await runCliToEnd([
@@ -84,12 +92,12 @@ if (testDatabaseUrl) {
         assert.equal(read.status, 200);
         assert.equal(((await read.json()) as { subject: string }).subject, 'kept in PostgreSQL');
 
-        for (const node of [a, b]) {
+        for (const node of [a, b, c]) {
           assert.match(node.output(), /\(postgres\)/);
           assert.doesNotMatch(node.output(), /not-to-be-logged-7f3a/);
         }
       } finally {
-        await Promise.all([a.stop(), b.stop()]);
+        await Promise.all([a.stop(), b.stop(), c.stop()]);
       }
     });
   });
