@@ -9,8 +9,19 @@ import type { Database } from './schema.js';
 export class PreparedQuery<R> {
   private readonly sql: string;
 
-  constructor(query: Compilable<R>) {
-    this.sql = query.compile().sql;
+  constructor(query: Compilable<R> | { sql: string }) {
+    this.sql = 'compile' in query ? query.compile().sql : query.sql;
+  }
+
+  /**
+   * PostgreSQL: both statements as one, `with first as (…) second`, so they run in one round trip and land together
+   * or not at all. Parameters: the first's, then the second's.
+   */
+  static both(first: Compilable<unknown>, second: Compilable<unknown>): PreparedQuery<unknown> {
+    const a = first.compile();
+    const shift = a.parameters.length;
+    const b = second.compile().sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + shift}`);
+    return new PreparedQuery({ sql: `with first as (${a.sql}) ${b}` });
   }
 
   run(db: Kysely<Database>, parameters: readonly unknown[]) {

@@ -71,14 +71,22 @@ export class SqlStore implements Store {
   private batchers() {
     const hold = () => this.hold();
     // One multi-row INSERT per table per batch: on PostgreSQL two round trips and the commit, not one per row.
+    // On PostgreSQL both go as one statement: one round trip for the whole batch.
     const inserts = new TransactionBatcher<MeetingRecord, void>(
-      (meetings) =>
-        this.db.transaction().execute(async (trx) => {
-          await this.q.insertMany(meetings.length).run(trx, meetings.flatMap(rowValues));
-          const numbers = meetings.flatMap(numberRows);
-          await this.q.insertNumbers(numbers.length / 4).run(trx, numbers);
-          return meetings.map(() => undefined);
-        }),
+      async (meetings) => {
+        const numbers = meetings.flatMap(numberRows);
+        if (this.dialect === 'postgres') {
+          await this.q
+            .insertBoth(meetings.length, numbers.length / 4)
+            .run(this.db, [...meetings.flatMap(rowValues), ...numbers]);
+        } else {
+          await this.db.transaction().execute(async (trx) => {
+            await this.q.insertMany(meetings.length).run(trx, meetings.flatMap(rowValues));
+            await this.q.insertNumbers(numbers.length / 4).run(trx, numbers);
+          });
+        }
+        return meetings.map(() => undefined);
+      },
       (meeting) => this.insertMeetingNow(meeting),
       hold,
     );
@@ -102,8 +110,43 @@ export class SqlStore implements Store {
             (lookups: Lookup[]) => this.db.transaction().execute((trx) => inTurn(trx, lookups, readRow)),
             (l: Lookup) => readRow(this.db, l),
           )
-        : undefined;
+        : new TransactionBatcher(
+            (lookups: Lookup[]) => this.readTogether(lookups),
+            (l: Lookup) => readRow(this.db, l),
+          );
     return { inserts, createOrGets, changes, reads };
+  }
+
+  /**
+   * PostgreSQL: lookups that arrive together by the same key go as one query, `(tenant_id, key) in (…)`, and the
+   * rest at once on the pool: one round trip and one socket write for many requests, not one each.
+   */
+  private async readTogether(lookups: Lookup[]): Promise<(MeetingRow | undefined)[]> {
+    const groups = new Map<PreparedQuery<MeetingRow>, number[]>();
+    for (const [i, l] of lookups.entries()) groups.set(l.query, [...(groups.get(l.query) ?? []), i]);
+    const found: (MeetingRow | undefined)[] = new Array(lookups.length);
+    await Promise.all(
+      [...groups].map(async ([query, indexes]) => {
+        const together = this.q.together.get(query);
+        if (!together || indexes.length === 1) {
+          await Promise.all(
+            indexes.map(async (i) => {
+              const l = lookups[i] as Lookup;
+              found[i] = (await l.query.run(this.db, l.parameters)).rows[0];
+            }),
+          );
+          return;
+        }
+        const parameters = indexes.flatMap((i) => (lookups[i] as Lookup).parameters);
+        const { rows } = await together.query(indexes.length).run(this.db, parameters);
+        const byKey = new Map(rows.map((r) => [`${r.tenant_id}\n${r[together.column]}`, r]));
+        for (const i of indexes) {
+          const [tenantId, key] = (lookups[i] as Lookup).parameters;
+          found[i] = byKey.get(`${tenantId}\n${key}`);
+        }
+      }),
+    );
+    return found;
   }
 
   /** One meeting row by one of the compiled lookups. */
@@ -373,8 +416,8 @@ const commit = CompiledQuery.raw('commit');
 const rollback = CompiledQuery.raw('rollback');
 
 /** A query of n rows, compiled the first time a batch of n needs it. */
-function bySize(build: (n: number) => Compilable<unknown>) {
-  const compiled = new Map<number, PreparedQuery<unknown>>();
+function bySize<R = unknown>(build: (n: number) => Compilable<R>) {
+  const compiled = new Map<number, PreparedQuery<R>>();
   return (n: number) => {
     let query = compiled.get(n);
     if (!query) {
@@ -410,21 +453,54 @@ function meetingQueries(db: Kysely<Database>, dialect: SqlStore['dialect']) {
   const byKey = (column: 'meeting_id' | 'join_meeting_id' | 'video_teleconference_id') =>
     db.selectFrom('online_meetings').selectAll().where('tenant_id', '=', '').where(column, '=', '');
   const byKeys = (column: Parameters<typeof byKey>[0]) => new PreparedQuery<MeetingRow>(byKey(column));
+  const meetingsInsert = (n: number) =>
+    db.insertInto('online_meetings').values(Array.from({ length: n }, () => sample));
+  const numbersInsert = (n: number) =>
+    db.insertInto('meeting_numbers').values(
+      Array.from({ length: n }, () => ({
+        kind: 'joinMeetingId' as const,
+        number: '',
+        tenant_id: '',
+        meeting_id: '',
+      })),
+    );
+  const byId = byKeys('meeting_id');
+  const byJoinMeetingId = byKeys('join_meeting_id');
+  const byVideoTeleconferenceId = byKeys('video_teleconference_id');
+  /** For each lookup by (tenant, key): the query for n of them at once (parameters: tenant, key for each). */
+  const togetherBy = (column: Parameters<typeof byKey>[0]) => ({
+    column,
+    query: bySize<MeetingRow>((n) =>
+      db
+        .selectFrom('online_meetings')
+        .selectAll()
+        .where((eb) =>
+          eb(
+            eb.refTuple('tenant_id', column),
+            'in',
+            Array.from({ length: n }, () => eb.tuple('', '')),
+          ),
+        ),
+    ),
+  });
   return {
     insert: new PreparedQuery(db.insertInto('online_meetings').values(sample)),
     /** INSERT of n rows, compiled once for each n a batch has had. */
-    insertMany: bySize((n) => db.insertInto('online_meetings').values(Array.from({ length: n }, () => sample))),
+    insertMany: bySize(meetingsInsert),
+    /** PostgreSQL: n meetings and k numbers in one statement. */
+    insertBoth: (() => {
+      const compiled = new Map<string, PreparedQuery<unknown>>();
+      return (n: number, k: number) => {
+        let query = compiled.get(`${n},${k}`);
+        if (!query) {
+          query = PreparedQuery.both(meetingsInsert(n), numbersInsert(k));
+          compiled.set(`${n},${k}`, query);
+        }
+        return query;
+      };
+    })(),
     /** INSERT of n server-wide numbers (parameters: kind, number, tenant_id, meeting_id for each). */
-    insertNumbers: bySize((n) =>
-      db.insertInto('meeting_numbers').values(
-        Array.from({ length: n }, () => ({
-          kind: 'joinMeetingId' as const,
-          number: '',
-          tenant_id: '',
-          meeting_id: '',
-        })),
-      ),
-    ),
+    insertNumbers: bySize(numbersInsert),
     insertUnlessExternalIdExists: new PreparedQuery<{ meeting_id: string }>(
       db
         .insertInto('online_meetings')
@@ -440,13 +516,18 @@ function meetingQueries(db: Kysely<Database>, dialect: SqlStore['dialect']) {
         .where('organizer_id', '=', '')
         .where('external_id', '=', ''),
     ),
-    byId: byKeys('meeting_id'),
+    byId,
     // SQLite has no row locks; its write transactions hold the database's write lock from the start instead.
     byIdForChange: new PreparedQuery<MeetingRow>(
       dialect === 'postgres' ? byKey('meeting_id').forUpdate() : byKey('meeting_id'),
     ),
-    byJoinMeetingId: byKeys('join_meeting_id'),
-    byVideoTeleconferenceId: byKeys('video_teleconference_id'),
+    byJoinMeetingId,
+    byVideoTeleconferenceId,
+    together: new Map([
+      [byId, togetherBy('meeting_id')],
+      [byJoinMeetingId, togetherBy('join_meeting_id')],
+      [byVideoTeleconferenceId, togetherBy('video_teleconference_id')],
+    ]),
     update: new PreparedQuery(
       db
         .updateTable('online_meetings')
