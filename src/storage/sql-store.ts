@@ -70,8 +70,8 @@ export class SqlStore implements Store {
 
   private batchers() {
     const hold = () => this.hold();
-    // One multi-row INSERT per table per batch: on PostgreSQL two round trips and the commit, not one per row.
-    // On PostgreSQL both go as one statement: one round trip for the whole batch.
+    // One multi-row INSERT per table per batch, not one per row. On PostgreSQL the two go as one statement (one round
+    // trip for the whole batch); on SQLite they share a transaction.
     const inserts = new TransactionBatcher<MeetingRecord, void>(
       async (meetings) => {
         const numbers = meetings.flatMap(numberRows);
