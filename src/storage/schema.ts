@@ -1,4 +1,4 @@
-/** Table shapes as Kysely sees them (snake_case in SQL only). */
+/** Table shapes as Kysely sees them (snake_case in SQL only), and the one column list code needs at run time. */
 export interface Database {
   online_meetings: OnlineMeetingsTable;
   directory_users: DirectoryUsersTable;
@@ -26,6 +26,23 @@ export interface OnlineMeetingsTable {
   document: string;
   version: number;
 }
+
+/** online_meetings' columns, in the order the store's queries bind them. */
+export const onlineMeetingColumns: readonly (keyof OnlineMeetingsTable)[] = [
+  'tenant_id',
+  'meeting_id',
+  'organizer_id',
+  'external_id',
+  'thread_id',
+  'join_meeting_id',
+  'conference_id',
+  'video_teleconference_id',
+  'creation_date_time',
+  'start_date_time',
+  'end_date_time',
+  'document',
+  'version',
+];
 
 export interface DirectoryUsersTable {
   tenant_id: string;

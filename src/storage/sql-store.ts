@@ -2,7 +2,7 @@ import { type Compilable, CompiledQuery, type Kysely, Migrator, type Selectable,
 import type { Clock } from '../common/clock.js';
 import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
-import type { Database, MeetingNumbersTable, OnlineMeetingsTable } from './schema.js';
+import { type Database, type MeetingNumbersTable, type OnlineMeetingsTable, onlineMeetingColumns } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { SqlKeyStore } from './sql-key-store.js';
 import {
@@ -447,7 +447,7 @@ function numberRows(m: MeetingRecord): string[] {
 function meetingQueries(db: Kysely<Database>, dialect: SqlStore['dialect']) {
   // Every column with a value (Kysely leaves undefined ones out), in the order rowValues() gives them.
   const sample = Object.fromEntries(
-    columns.map((c) => [c, c === 'version' ? 0 : '']),
+    onlineMeetingColumns.map((c) => [c, c === 'version' ? 0 : '']),
   ) as unknown as OnlineMeetingsTable;
   const changes = Object.fromEntries(changedColumns.map((c) => [c, ''])) as Partial<OnlineMeetingsTable>;
   const byKey = (column: 'meeting_id' | 'join_meeting_id' | 'video_teleconference_id') =>
@@ -540,28 +540,13 @@ function meetingQueries(db: Kysely<Database>, dialect: SqlStore['dialect']) {
 }
 type MeetingQueries = ReturnType<typeof meetingQueries>;
 
-const columns: readonly (keyof OnlineMeetingsTable)[] = [
-  'tenant_id',
-  'meeting_id',
-  'organizer_id',
-  'external_id',
-  'thread_id',
-  'join_meeting_id',
-  'conference_id',
-  'video_teleconference_id',
-  'creation_date_time',
-  'start_date_time',
-  'end_date_time',
-  'document',
-  'version',
-];
 /** What an update writes: everything but the key and the version, which the update sets and checks itself. */
-const changedColumns = columns.filter((c) => c !== 'tenant_id' && c !== 'meeting_id' && c !== 'version');
+const changedColumns = onlineMeetingColumns.filter((c) => c !== 'tenant_id' && c !== 'meeting_id' && c !== 'version');
 
-/** The insert's parameters: the row's values in the order of `columns`. */
+/** The insert's parameters: the row's values in the order of `onlineMeetingColumns`. */
 function rowValues(m: MeetingRecord): unknown[] {
   const row = toRow(m);
-  return columns.map((c) => row[c]);
+  return onlineMeetingColumns.map((c) => row[c]);
 }
 
 function toRow(m: MeetingRecord): OnlineMeetingsTable {

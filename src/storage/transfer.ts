@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Database } from './schema.js';
+import { type Database, onlineMeetingColumns } from './schema.js';
 
 /**
  * Every table with its columns and primary key, parents first: what `graphmeet export` writes and `graphmeet import`
@@ -28,24 +28,8 @@ const tables: {
     key: ['tenant_id', 'target'],
     columns: ['tenant_id', 'target', 'policy_key', 'granted_at'],
   },
-  online_meetings: {
-    key: ['tenant_id', 'meeting_id'],
-    columns: [
-      'tenant_id',
-      'meeting_id',
-      'organizer_id',
-      'external_id',
-      'thread_id',
-      'join_meeting_id',
-      'conference_id',
-      'video_teleconference_id',
-      'creation_date_time',
-      'start_date_time',
-      'end_date_time',
-      'document',
-      'version',
-    ],
-  },
+  online_meetings: { key: ['tenant_id', 'meeting_id'], columns: onlineMeetingColumns },
+
   meeting_numbers: { key: ['kind', 'number'], columns: ['kind', 'number', 'tenant_id', 'meeting_id'] },
   signing_keys: { key: ['kid'], columns: ['kid', 'private_key_pem', 'created_at'] },
   server_secrets: { key: ['name'], columns: ['name', 'value', 'updated_at'] },
