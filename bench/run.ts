@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { mintApplicationToken, mintDelegatedToken } from '../src/identity/tokens.js';
-import { dataDirSigningKey } from '../test/helpers/database.js';
+import { dataDirSigningKey, pgQuery } from '../test/helpers/database.js';
 import { preloadMeetings } from './preload.js';
 import { type PeakMemory, type Running, startProcess, stopAllOnExit } from './processes.js';
 
@@ -468,17 +468,8 @@ interface PostgresNodes {
 
 /** Two nodes on a new database on the given PostgreSQL server, as behind a load balancer. */
 async function startPostgresNodes(serverUrl: string): Promise<PostgresNodes> {
-  const { default: pg } = await import('pg');
   const database = `graphmeet_bench_${randomUUID().slice(0, 8)}`;
-  const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: serverUrl });
-    await client.connect();
-    try {
-      await client.query(statement);
-    } finally {
-      await client.end();
-    }
-  };
+  const admin = (statement: string) => pgQuery(serverUrl, statement);
   await admin(`create database ${database}`);
   const url = new URL(serverUrl);
   url.pathname = `/${database}`;

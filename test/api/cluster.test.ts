@@ -6,9 +6,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
-import { testDatabaseUrl } from '../helpers/database.js';
-import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
+import { pgQuery, testDatabaseUrl } from '../helpers/database.js';
+import { requestAppToken, type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 
 /**
  * Three graphmeet processes on one PostgreSQL database, as behind a load balancer: whatever one node does, the
@@ -82,40 +81,16 @@ if (testDatabaseUrl) {
     let adminKey = '';
     let publicUrl = '';
 
-    const sql = async (connectionString: string, statement: string) => {
-      const client = new pg.Client({ connectionString });
-      await client.connect();
-      try {
-        return await client.query(statement);
-      } finally {
-        await client.end();
-      }
-    };
-
     before(async () => {
-      await sql(adminUrl, `create database ${database}`);
+      await pgQuery(adminUrl, `create database ${database}`);
       const nginx = nginxBinary();
       const lbPort = await freePort();
       publicUrl = `http://127.0.0.1:${lbPort}`;
       const nodePorts = await Promise.all([freePort(), freePort(), freePort()]);
-      const serve = (port: number | undefined) =>
+      const serve = (dataDir: string, port: number) =>
         startServerProcess([
           '--data-dir',
-          newDir('node'),
-          '--database-url',
-          databaseUrl,
-          '--public-url',
-          publicUrl,
-          '--log-level',
-          'warn',
-          ...(port ? ['--port', String(port)] : []),
-        ]);
-      // The first node makes the admin key (in its data dir) and the signing key; the others find them stored.
-      const firstDataDir = newDir('first');
-      nodes.push(
-        await startServerProcess([
-          '--data-dir',
-          firstDataDir,
+          dataDir,
           '--database-url',
           databaseUrl,
           '--public-url',
@@ -123,11 +98,13 @@ if (testDatabaseUrl) {
           '--log-level',
           'warn',
           '--port',
-          String(nodePorts[0]),
-        ]),
-      );
+          String(port),
+        ]);
+      // The first node makes the admin key (in its data dir) and the signing key; the others find them stored.
+      const firstDataDir = newDir('first');
+      nodes.push(await serve(firstDataDir, nodePorts[0] as number));
       adminKey = readFileSync(path.join(firstDataDir, 'admin-key'), 'utf8').trim();
-      nodes.push(...(await Promise.all([serve(nodePorts[1]), serve(nodePorts[2])])));
+      nodes.push(...(await Promise.all([1, 2].map((i) => serve(newDir('node'), nodePorts[i] as number)))));
       if (nginx) balancer = await startNginx(nginx, lbPort, nodePorts);
       entry = (i) => balancer?.url ?? (nodes[i % nodes.length] as ServerProcess).url;
     });
@@ -135,7 +112,7 @@ if (testDatabaseUrl) {
     after(async () => {
       balancer?.stop();
       await Promise.all(nodes.map((n) => n.stop()));
-      await sql(adminUrl, `drop database if exists ${database} with (force)`);
+      await pgQuery(adminUrl, `drop database if exists ${database} with (force)`);
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     });
 
@@ -158,16 +135,7 @@ if (testDatabaseUrl) {
       });
       assert.equal(made.status, 201, await made.clone().text());
       const app = (await made.json()) as { appId: string; clientSecret: string };
-      const tokenRes = await fetch(`${nodes[0]?.url}/${tenant}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: app.appId,
-          client_secret: app.clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      });
+      const tokenRes = await requestAppToken(nodes[0]?.url as string, tenant, app);
       assert.equal(tokenRes.status, 200);
       const { access_token } = (await tokenRes.json()) as { access_token: string };
       return { userId: user.id, appId: app.appId, token: access_token };

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { newAppCertificate } from '../helpers/client-certificate.js';
-import { runCliToEnd, startServerProcess } from '../helpers/server-process.js';
+import { requestAppToken, runCliToEnd, startServerProcess } from '../helpers/server-process.js';
 
 const dirs: string[] = [];
 const newDataDir = () => {
@@ -86,16 +86,7 @@ describe('graphmeet users | apps | policy on a running server', () => {
       assert.equal(listed.stdout.includes(clientSecret), false, 'a listing never shows the secret');
       assert.equal(JSON.parse(listed.stdout)[0].appId, appId);
 
-      const tokenRes = await fetch(`${server.url}/${tenant}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: appId,
-          client_secret: clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      });
+      const tokenRes = await requestAppToken(server.url, tenant, { appId, clientSecret });
       assert.equal(tokenRes.status, 200);
       const { access_token } = (await tokenRes.json()) as { access_token: string };
       const createAsApp = () =>
@@ -243,16 +234,7 @@ describe('graphmeet serve --seed', () => {
     try {
       assert.deepEqual(await snapshot(), first);
       assert.equal(first.users.length, 1);
-      const res = await fetch(`${server.url}/${tenant}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: appId,
-          client_secret: 'seeded-secret-for-tests-0001',
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      });
+      const res = await requestAppToken(server.url, tenant, { appId, clientSecret: 'seeded-secret-for-tests-0001' });
       const { access_token } = (await res.json()) as { access_token: string };
       const made = await fetch(`${server.url}/v1.0/users/${userId}/onlineMeetings`, {
         method: 'POST',

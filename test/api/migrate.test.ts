@@ -5,9 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import pg from 'pg';
 import { sqliteFileName } from '../../src/storage/open-store.js';
-import { testDatabaseUrl } from '../helpers/database.js';
+import { pgQuery, testDatabaseUrl } from '../helpers/database.js';
 import { runCli, runCliToEnd } from '../helpers/server-process.js';
 
 const cleanups: (() => Promise<unknown> | undefined)[] = [];
@@ -49,28 +48,20 @@ async function postgresBackend(adminUrl: string): Promise<Backend> {
   const database = `graphmeet_migrate_${randomBytes(6).toString('hex')}`;
   const url = new URL(adminUrl);
   url.pathname = `/${database}`;
-  const query = async (connectionString: string, statement: string, values: unknown[] = []) => {
-    const client = new pg.Client({ connectionString });
-    await client.connect();
-    try {
-      await client.query(statement, values);
-    } finally {
-      await client.end();
-    }
-  };
-  await query(adminUrl, `create database ${database}`);
+  await pgQuery(adminUrl, `create database ${database}`);
   cleanups.push(async () => {
     rmSync(dataDir, { recursive: true, force: true });
-    await query(adminUrl, `drop database if exists ${database} with (force)`);
+    await pgQuery(adminUrl, `drop database if exists ${database} with (force)`);
   });
   return {
     name: 'PostgreSQL',
     flags: ['--data-dir', dataDir, '--database-url', url.href],
-    addMigrationRow: (name) =>
-      query(url.href, 'insert into kysely_migration (name, timestamp) values ($1, $2)', [
+    addMigrationRow: async (name) => {
+      await pgQuery(url.href, 'insert into kysely_migration (name, timestamp) values ($1, $2)', [
         name,
         new Date().toISOString(),
-      ]),
+      ]);
+    },
   };
 }
 

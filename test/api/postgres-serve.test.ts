@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
-import { testDatabaseUrl } from '../helpers/database.js';
+import { pgQuery, testDatabaseUrl } from '../helpers/database.js';
 import { runCliToEnd, startServerProcess } from '../helpers/server-process.js';
 
 const dataDirs: string[] = [];
@@ -35,19 +34,10 @@ if (testDatabaseUrl) {
     // Trust auth ignores it; it is here to prove that no log line or message repeats a password.
     if (!url.password) url.password = 'not-to-be-logged-7f3a';
     const databaseUrl = url.href;
-    const query = async (connectionString: string, statement: string) => {
-      const client = new pg.Client({ connectionString });
-      await client.connect();
-      try {
-        return await client.query(statement);
-      } finally {
-        await client.end();
-      }
-    };
-    after(() => query(adminUrl, `drop database if exists ${database} with (force)`));
+    after(() => pgQuery(adminUrl, `drop database if exists ${database} with (force)`));
 
     test('when three nodes start at once on an empty database, then it is migrated once, a token from `graphmeet token --database-url` works on both, and a meeting made through one is read through the other', async () => {
-      await query(adminUrl, `create database ${database}`);
+      await pgQuery(adminUrl, `create database ${database}`);
       // Each node has a data dir of its own: the keys, like the meetings, are in PostgreSQL.
       const [a, b, c] = await Promise.all([
         startServerProcess(['--data-dir', newDataDir(), '--database-url', databaseUrl]),
@@ -55,13 +45,13 @@ if (testDatabaseUrl) {
         startServerProcess(['--data-dir', newDataDir(), '--database-url', databaseUrl]),
       ]);
       try {
-        const migrations = await query(databaseUrl, 'select name from kysely_migration');
+        const migrations = await pgQuery(databaseUrl, 'select name from kysely_migration');
         const names = migrations.rows.map((r) => r.name);
         assert.equal(new Set(names).size, names.length, 'no migration ran twice');
         assert.ok(names.includes('001-meetings-and-directory'));
         // The migration lock ended with the migrations: through a pooler a session lock could stay behind on a
         // server connection and hold up every later migration.
-        const locks = await query(
+        const locks = await pgQuery(
           databaseUrl,
           "select count(*)::int as n from pg_locks l join pg_database d on d.oid = l.database where l.locktype = 'advisory' and d.datname = current_database()",
         );

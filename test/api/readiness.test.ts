@@ -4,8 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
-import pg from 'pg';
-import { testDatabaseUrl } from '../helpers/database.js';
+import { pgQuery, testDatabaseUrl } from '../helpers/database.js';
 import { runCliToEnd, startServerProcess } from '../helpers/server-process.js';
 import { startTestApp } from '../helpers/test-app.js';
 
@@ -31,15 +30,7 @@ if (testDatabaseUrl) {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'graphmeet-outage-'));
     const url = new URL(adminUrl);
     url.pathname = `/${database}`;
-    const admin = async (statement: string) => {
-      const client = new pg.Client({ connectionString: adminUrl });
-      await client.connect();
-      try {
-        await client.query(statement);
-      } finally {
-        await client.end();
-      }
-    };
+    const admin = (statement: string) => pgQuery(adminUrl, statement);
     const cutConnections = () =>
       admin(`select pg_terminate_backend(pid) from pg_stat_activity where datname = '${database}'`);
     after(async () => {

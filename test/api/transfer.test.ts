@@ -4,9 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pg from 'pg';
-import { testDatabaseUrl } from '../helpers/database.js';
-import { runCliToEnd, startServerProcess } from '../helpers/server-process.js';
+import { pgQuery, testDatabaseUrl } from '../helpers/database.js';
+import { requestAppToken, runCliToEnd, startServerProcess } from '../helpers/server-process.js';
 
 /**
  * `graphmeet export` from a SQLite data dir and `graphmeet import` into another database: PostgreSQL when the suite
@@ -19,15 +18,7 @@ const database = `graphmeet_import_${randomBytes(6).toString('hex')}`;
 const targetUrl = testDatabaseUrl ? Object.assign(new URL(testDatabaseUrl), { pathname: `/${database}` }).href : '';
 const target = targetUrl ? ['--data-dir', targetDir, '--database-url', targetUrl] : ['--data-dir', targetDir];
 
-const sql = async (statement: string) => {
-  const client = new pg.Client({ connectionString: testDatabaseUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-};
+const sql = (statement: string) => pgQuery(testDatabaseUrl as string, statement);
 before(async () => {
   if (targetUrl) await sql(`create database ${database}`);
 });
@@ -96,16 +87,7 @@ describe('moving a server to another database', () => {
       assert.equal(same.status, 200);
       assert.equal(((await same.json()) as { id: string }).id, meeting.id);
       assert.equal((await send(second.url, adminKey, 'GET', '/_graphmeet/tenants')).status, 200);
-      const tokenRes = await fetch(`${second.url}/${tenant}/oauth2/v2.0/token`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({
-          grant_type: 'client_credentials',
-          client_id: app.appId,
-          client_secret: app.clientSecret,
-          scope: 'https://graph.microsoft.com/.default',
-        }),
-      });
+      const tokenRes = await requestAppToken(second.url, tenant, app);
       assert.equal(tokenRes.status, 200, 'the app’s secret works on the new database');
     } finally {
       await second.stop();

@@ -116,6 +116,11 @@ async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T
   }
 }
 
+/** One statement on a connection of its own: for tests that make, cut off or drop whole databases. */
+export function pgQuery(connectionString: string, statement: string, values: unknown[] = []) {
+  return withClient(connectionString, (c) => c.query(statement, values));
+}
+
 /** The key a server on this data dir (or database) signs with now: what `graphmeet token` uses. */
 export async function dataDirSigningKey(dataDir: string, databaseUrl?: string): Promise<SigningKey> {
   const store = databaseUrl

@@ -90,3 +90,17 @@ export async function startServerProcesses(count: number, args: string[]): Promi
   }
   return servers;
 }
+
+/** A client-credentials token request to a running server's token endpoint, as an app with a secret makes it. */
+export function requestAppToken(serverUrl: string, tenantId: string, app: { appId: string; clientSecret: string }) {
+  return fetch(`${serverUrl}/${tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: app.appId,
+      client_secret: app.clientSecret,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+}
