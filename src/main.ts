@@ -32,10 +32,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let signingKeys: SigningKeyRing;
   let adminKey: AdminKey;
   try {
-    // A data dir from before keys moved into the database hands its key over (SQLite only: a node's own file must
-    // not become the key of a shared database).
     signingKeys = await SigningKeyRing.open(store.keys, {
-      ...(config.databaseUrl ? {} : { legacyDataDir: config.dataDir }),
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
       clock,
     });
     adminKey = await loadAdminKey(store.keys, config.dataDir, { file: config.adminKeyFile, clock });

@@ -88,5 +88,5 @@ export function print(rows: object[], columns: string[], json: boolean | undefin
 /** The signing keys on the configured database; a SQLite data dir of an older graphmeet hands its key file over. */
 export function signingKeysOf(store: SqlStore, command: Command): Promise<SigningKeyRing> {
   const { databaseUrl, dataDir } = configFrom(command);
-  return SigningKeyRing.open(store.keys, databaseUrl ? {} : { legacyDataDir: dataDir });
+  return SigningKeyRing.open(store.keys, { dataDir, databaseUrl });
 }

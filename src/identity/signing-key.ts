@@ -41,16 +41,21 @@ export class SigningKeyRing {
 
   /**
    * Opens the ring on the store's keys. A database without keys gets one: the key file an older graphmeet kept in
-   * `legacyDataDir` if there is one (its tokens stay valid), else a new key. Several nodes starting at once may each add one; all are valid.
+   * `dataDir` if there is one (its tokens stay valid; SQLite only: with a `databaseUrl`, a node's own file must not
+   * become the key of a shared database), else a new key. Several nodes starting at once may each add one; all are valid.
    */
   static async open(
     store: KeyStore,
-    { legacyDataDir, clock = systemClock }: { legacyDataDir?: string | undefined; clock?: Clock } = {},
+    {
+      dataDir,
+      databaseUrl,
+      clock = systemClock,
+    }: { dataDir?: string | undefined; databaseUrl?: string | undefined; clock?: Clock } = {},
   ) {
     const ring = new SigningKeyRing(store, clock);
     await ring.reload();
     if (ring.keys.length === 0) {
-      const legacy = legacyDataDir && readIfPresent(path.join(legacyDataDir, signingKeyFileName));
+      const legacy = dataDir && !databaseUrl && readIfPresent(path.join(dataDir, signingKeyFileName));
       const pem = legacy || (await newPrivateKeyPem());
       await store.insertSigningKey(await ring.record(pem));
       await ring.reload();

@@ -127,7 +127,7 @@ export async function dataDirSigningKey(dataDir: string, databaseUrl?: string): 
     ? await openPostgresStore(databaseUrl, { poolSize: 1 })
     : await openSqliteStore(dataDir, { checkpointThread: false });
   try {
-    return await (await SigningKeyRing.open(store.keys, databaseUrl ? {} : { legacyDataDir: dataDir })).signingKey();
+    return await (await SigningKeyRing.open(store.keys, { dataDir, databaseUrl })).signingKey();
   } finally {
     await store.close();
   }

@@ -43,10 +43,19 @@ test('when a database without keys is opened on a data dir with the key file of 
   const { dir, db } = await database();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(path.join(dir, signingKeyFileName), privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-  const ring = await SigningKeyRing.open(db.store.keys, { legacyDataDir: dir });
+  const ring = await SigningKeyRing.open(db.store.keys, { dataDir: dir });
   const kid = await calculateJwkThumbprint(await exportJWK(publicKey));
   assert.equal((await ring.signingKey()).kid, kid, 'tokens the old key signed stay valid');
   assert.equal(Number((await db.rows('select count(*) as n from signing_keys'))[0]?.n), 1);
+});
+
+test('when a node on a shared database has an old key file in its data dir, then that file does not become the shared key', async () => {
+  const { dir, db } = await database();
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  writeFileSync(path.join(dir, signingKeyFileName), privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
+  const ring = await SigningKeyRing.open(db.store.keys, { dataDir: dir, databaseUrl: 'postgres://db.example/shared' });
+  const fileKid = await calculateJwkThumbprint(await exportJWK(publicKey));
+  assert.notEqual((await ring.signingKey()).kid, fileKid);
 });
 
 test('when several nodes open an empty database at once, then every key any of them made verifies on all', async () => {
