@@ -25,6 +25,7 @@ test('when three stores open one fresh data dir at the same time, then each migr
           '004-application-certificates',
           '005-server-keys',
           '006-tenant-first-keys',
+          '007-postgres-byte-order-keys',
         ],
       );
     } finally {

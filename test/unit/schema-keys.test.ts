@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { openTestDatabase } from '../helpers/database.js';
+import { openTestDatabase, testDatabaseUrl } from '../helpers/database.js';
 
 /** Tables that are server-wide by design: in Citus, reference tables or keyed by the number itself. */
 const serverWide = new Set([
@@ -50,3 +50,28 @@ test('when the schema is migrated, then every primary key and unique index start
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+// PostgreSQL only: SQLite compares text byte by byte and never compresses rows.
+if (testDatabaseUrl) {
+  test('when the schema is migrated on PostgreSQL, then meeting keys compare byte by byte and meeting rows are not compressed below 8 kB', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'graphmeet-schema-'));
+    const db = await openTestDatabase(dir);
+    try {
+      const collations = await db.rows(`
+      select c.table_name as "table", c.column_name as "column", coalesce(c.collation_name, '') as collation
+      from information_schema.columns c
+      where c.table_schema = current_schema() and c.table_name in ('online_meetings', 'meeting_numbers')
+        and c.column_name in ('tenant_id', 'meeting_id', 'join_meeting_id', 'number', 'external_id')
+      order by 1, 2`);
+      assert.equal(collations.length, 7);
+      for (const c of collations) assert.equal(c.collation, 'C', `${c.table}.${c.column}`);
+      const [options] = await db.rows(`
+      select array_to_string(reloptions, ',') as options from pg_class
+      where relname = 'online_meetings' and relnamespace = current_schema()::regnamespace`);
+      assert.equal(options?.options, 'toast_tuple_target=8160');
+    } finally {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}

@@ -5,6 +5,7 @@ import * as m003 from './003-video-teleconference-id.js';
 import * as m004 from './004-application-certificates.js';
 import * as m005 from './005-server-keys.js';
 import * as m006 from './006-tenant-first-keys.js';
+import * as m007 from './007-postgres-byte-order-keys.js';
 
 /** Every migration, in order. Names are fixed once released: the database records them. */
 const migrations: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '004-application-certificates': m004,
   '005-server-keys': m005,
   '006-tenant-first-keys': m006,
+  '007-postgres-byte-order-keys': m007,
 };
 
 export const migrationProvider: MigrationProvider = {
