@@ -70,6 +70,8 @@ export class SqlStore implements Store {
 
   private batchers() {
     const hold = () => this.hold();
+    // PostgreSQL has a pool: while it works on one batch, the next can be on its way.
+    const lanes = this.dialect === 'postgres' ? POSTGRES_LANES : 1;
     // One multi-row INSERT per table per batch, not one per row. On PostgreSQL the two go as one statement (one round
     // trip for the whole batch); on SQLite they share a transaction.
     const inserts = new TransactionBatcher<MeetingRecord, void>(
@@ -88,7 +90,7 @@ export class SqlStore implements Store {
         return meetings.map(() => undefined);
       },
       (meeting) => this.insertMeetingNow(meeting),
-      hold,
+      { before: hold, lanes },
     );
     const createOrGets = new TransactionBatcher<MeetingRecord, CreateOrGetResult | undefined>(
       (meetings) =>
@@ -96,12 +98,12 @@ export class SqlStore implements Store {
           .transaction()
           .execute((trx) => inTurn(trx, meetings, (db, m) => this.insertUnlessExternalIdExists(db, m))),
       (meeting) => this.db.transaction().execute((trx) => this.insertUnlessExternalIdExists(trx, meeting)),
-      hold,
+      { before: hold },
     );
     const changes = new TransactionBatcher<Change, Changed>(
       (jobs) => this.writeTransaction((db) => inTurn(db, jobs, (d, job) => this.applyChange(d, job))),
       (job) => this.writeTransaction((db) => this.applyChange(db, job)),
-      hold,
+      { before: hold },
     );
     const readRow = async (db: Kysely<Database>, l: Lookup) => (await l.query.run(db, l.parameters)).rows[0];
     const reads =
@@ -113,6 +115,7 @@ export class SqlStore implements Store {
         : new TransactionBatcher(
             (lookups: Lookup[]) => this.readTogether(lookups),
             (l: Lookup) => readRow(this.db, l),
+            { lanes },
           );
     return { inserts, createOrGets, changes, reads };
   }
@@ -400,6 +403,9 @@ type Lookup = { query: PreparedQuery<MeetingRow>; parameters: unknown[] };
 type Change = { tenantId: string; meetingId: string; change: MeetingChange };
 type Changed = { meeting: MeetingRecord } | { refused: unknown };
 
+/** Batches out at once on PostgreSQL (each takes one pooled connection). */
+const POSTGRES_LANES = 2;
+
 /** Runs `apply` for each job in turn on `db` (one connection: never two at once), with the results in job order. */
 async function inTurn<Job, Result>(
   db: Kysely<Database>,
@@ -440,7 +446,11 @@ function numbersOf(row: Pick<OnlineMeetingsTable, 'join_meeting_id' | 'conferenc
 
 /** insertNumbers' parameters for one meeting. */
 function numberRows(m: MeetingRecord): string[] {
-  return numbersOf(toRow(m)).flatMap(([kind, number]) => [kind, number, m.tenantId, m.id]);
+  return numbersOf({
+    join_meeting_id: m.joinMeetingId,
+    conference_id: m.conferenceId,
+    video_teleconference_id: m.videoTeleconferenceId,
+  }).flatMap(([kind, number]) => [kind, number, m.tenantId, m.id]);
 }
 
 /** The meeting queries of every request, compiled once per store. */
