@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { meetingSettings } from '../../src/graph/online-meeting.js';
 import { assertGraphEnvelope, bearer, jsonHeaders } from '../helpers/graph-assert.js';
+import { type Seeded, seeded } from '../helpers/seeded.js';
 import { newUser, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 
 /**
@@ -28,20 +29,7 @@ before(async () => {
 });
 after(() => t.close());
 
-/** mulberry32: small, seeded, good enough to spread choices evenly. */
-function generator(seed: number) {
-  let s = seed;
-  const next = () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let x = Math.imul(s ^ (s >>> 15), 1 | s);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = <T>(options: readonly T[]): T => options[Math.floor(next() * options.length)] as T;
-  const chance = (p: number) => next() < p;
-  return { next, pick, chance };
-}
-type Gen = ReturnType<typeof generator>;
+type Gen = Seeded;
 
 const oddStrings = [
   '',
@@ -303,7 +291,7 @@ function hasEnvelope(api: Probe['api'], res: LightMyRequestResponse): boolean {
 }
 
 test(`when ${requests} generated hostile or near-valid requests arrive, then none gets a 5xx, every error has its envelope, and every stored meeting still reads back`, async () => {
-  const g = generator(seed);
+  const g = seeded(seed);
   const tokens = { user: await t.userToken(organizer), app: await t.appToken(organizer.tenantId, appId) };
   const createOne = async () =>
     (
