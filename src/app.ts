@@ -1,14 +1,29 @@
+import { isUtf8 } from 'node:buffer';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyServerOptions, LogController } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  LogController,
+} from 'fastify';
 import type { Clock } from './common/clock.js';
 import { clip } from './common/text.js';
 import { parseDateTimeOffset } from './domain/date-time.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
 import type { MeetingService } from './domain/online-meetings.js';
-import { badRequest, type GraphError, methodNotAllowed, notFound, serviceNotAvailable } from './graph/errors.js';
+import { badRequest, GraphError, methodNotAllowed, notFound, serviceNotAvailable } from './graph/errors.js';
 import { apiVersions } from './graph/types.js';
 import { registerAdminRoutes } from './http/admin/index.js';
 import { registerBearerAuth } from './http/bearer-auth.js';
+import {
+  AdmissionGate,
+  alwaysServed,
+  defaultEdgeLimits,
+  type EdgeLimits,
+  edgeServerOptions,
+  registerHostCheck,
+  registerLoadShedding,
+} from './http/edge.js';
 import { graphContentType, sendGraphError, toGraphError } from './http/graph-error.js';
 import { keyAsSegment } from './http/key-syntax.js';
 import { registerLoginRoutes } from './http/login/index.js';
@@ -35,6 +50,8 @@ export interface AppServices {
 
 export interface HttpOptions {
   bodyLimit: number;
+  /** Timeouts and load shedding; defaults: the settings' defaults. */
+  edge?: EdgeLimits;
   /** A pino logger; none in tests that do not look at logs. */
   logger?: FastifyBaseLogger;
   https?: { key: string; cert: string };
@@ -55,10 +72,15 @@ const notReady = (reason: string) => serviceNotAvailable(`Not ready: ${reason}`)
 
 /** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
 export async function buildApp(services: AppServices, deps: HttpOptions) {
+  const edge = deps.edge ?? defaultEdgeLimits;
+  const gate = new AdmissionGate(edge.maxConcurrentRequests);
   const options: FastifyServerOptions = {
+    ...edgeServerOptions(edge, gate, deps.https),
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
     bodyLimit: deps.bodyLimit,
     genReqId: newRequestId,
+    // While draining, a request on a kept-alive connection is served (with Connection: close), not refused.
+    return503OnClosing: false,
     requestIdHeader: false,
     // One line per request is written by the onResponse hook below instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -85,10 +107,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
       ],
     },
   };
-  // The https server is chosen at run time; the app's types are the same either way.
-  const app = Fastify(
-    deps.https ? ({ ...options, https: deps.https } as FastifyServerOptions) : options,
-  ).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify(options).withTypeProvider<TypeBoxTypeProvider>();
 
   // Only JSON bodies: a text/plain body gets 415 instead of reaching validation as a string.
   app.removeContentTypeParser('text/plain');
@@ -96,7 +115,11 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
   // body is then no body, as Graph treats it; everywhere else an empty JSON body stays a 400.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    // JSON is UTF-8 text: bytes that are not would otherwise be stored as U+FFFD, silently changing what was sent.
+    if (!isUtf8(body as Buffer)) {
+      return done(badRequest('The request body is not valid UTF-8 text: send JSON encoded as UTF-8.'));
+    }
     const text = body.toString();
     if (text === '' && request.method === 'DELETE') return done(null, undefined);
     // JSON can carry U+0000 only as the escape \u0000: look closer only when that text is there at all.
@@ -109,6 +132,9 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
   });
 
   registerRequestContext(app);
+  registerHostCheck(app);
+  await registerLoadShedding(app, edge, gate);
+  registerDrain(app);
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -125,7 +151,8 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
 
   app.setErrorHandler((err, request, reply) => {
     const graphError = toGraphError(err);
-    if (graphError.status >= 500) request.log.error({ err }, 'request failed');
+    // A GraphError is an answer the server chose (e.g. 503 when overloaded); anything else is worth a look.
+    if (graphError.status >= 500 && !(err instanceof GraphError)) request.log.error({ err }, 'request failed');
     return sendGraphError(request, reply, graphError);
   });
 
@@ -134,10 +161,10 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
   );
 
   // Liveness: the process answers. Readiness: it can also reach and write its database (for a load balancer).
-  app.get('/_graphmeet/health', async (_request, reply) =>
+  app.get('/_graphmeet/health', { config: alwaysServed }, async (_request, reply) =>
     reply.type(graphContentType).send({ status: 'ok', storage: services.storage }),
   );
-  app.get('/_graphmeet/ready', async (request, reply) => {
+  app.get('/_graphmeet/ready', { config: alwaysServed }, async (request, reply) => {
     const state = await services.readiness();
     if (state.ready) return reply.type(graphContentType).send({ status: 'ready', storage: services.storage });
     return sendGraphError(request, reply, notReady(state.reason));
@@ -175,13 +202,44 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
 }
 
 /**
- * Graph URLs are logged whole (their query, e.g. $filter, says what was asked). Elsewhere the query is left
- * out: a client that wrongly puts a client secret or key in the token or admin URL must not have it logged.
+ * A graceful stop: from the moment the server starts closing, every answer carries Connection: close, and kept-alive
+ * connections are closed as soon as they are idle (Node closes the idle ones once; those still busy then become idle
+ * later). A client's next request opens a new connection (to another node) instead of meeting a reset.
  */
-function loggableUrl(url: string): string {
-  if (/^\/(v1\.0|beta)\//i.test(url)) return url;
-  const query = url.indexOf('?');
-  return query === -1 ? url : `${url.slice(0, query)}?…`;
+function registerDrain(app: FastifyInstance): void {
+  let draining = false;
+  let reaper: NodeJS.Timeout | undefined;
+  app.addHook('preClose', async () => {
+    draining = true;
+    reaper = setInterval(() => app.server.closeIdleConnections(), 100);
+  });
+  app.addHook('onClose', async () => clearInterval(reaper));
+  app.addHook('onSend', async (_request, reply) => {
+    if (draining) reply.header('connection', 'close');
+  });
+}
+
+/** Query parameters that carry a credential when a client puts one in a URL (OAuth, SAS-style keys, logins). */
+const credentialParameter = /^(access_token|key|client_secret|code|password|assertion|client_assertion)$/i;
+
+/**
+ * The URL as the log shows it. On Graph URLs the query says what was asked (e.g. $filter) and is kept, except the
+ * value of any parameter that carries a credential. Elsewhere (token endpoint, admin API) the query is left out
+ * whole: a client that wrongly puts a secret there must not have it logged under any name.
+ */
+export function loggableUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q === -1) return url;
+  if (!/^\/(v1\.0|beta)\//i.test(url)) return `${url.slice(0, q)}?…`;
+  const query = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq === -1 ? pair : pair.slice(0, eq);
+      return credentialParameter.test(decodedSegment(name)) ? `${name}=[redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${query.join('&')}`;
 }
 
 /** Graph answers an unknown segment with 400 and a known resource with an unsupported method with 405. */

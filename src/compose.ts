@@ -4,6 +4,7 @@ import { type Clock, systemClock } from './common/clock.js';
 import { Directory, type DirectoryMode } from './domain/directory.js';
 import { DirectoryAdmin } from './domain/directory-admin.js';
 import { MeetingService } from './domain/online-meetings.js';
+import type { EdgeLimits } from './http/edge.js';
 import type { AdminKey } from './identity/admin-key.js';
 import type { SigningKeyRing } from './identity/signing-key.js';
 import { TokenEndpoint } from './identity/token-endpoint.js';
@@ -27,6 +28,8 @@ export interface ComposeOptions {
   tollFreeNumber: string;
   clock?: Clock;
   bodyLimit: number;
+  /** Timeouts and load shedding; default: the settings' defaults. */
+  edge?: EdgeLimits;
   /** A pino logger; none in tests that do not look at logs. */
   logger?: FastifyBaseLogger;
   https?: { key: string; cert: string };
@@ -62,6 +65,7 @@ export async function composeApp(o: ComposeOptions) {
   };
   const app = await buildApp(services, {
     bodyLimit: o.bodyLimit,
+    ...(o.edge ? { edge: o.edge } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.https ? { https: o.https } : {}),
   });

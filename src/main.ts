@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import pino from 'pino';
 import { systemClock } from './common/clock.js';
 import { composeApp } from './compose.js';
@@ -8,10 +9,11 @@ import type { DirectoryAdmin } from './domain/directory-admin.js';
 import { parseDirectorySeed } from './domain/directory-seed.js';
 import { GraphError } from './graph/errors.js';
 import { type AdminKey, loadAdminKey } from './identity/admin-key.js';
-import { ensureDataDir } from './identity/data-dir.js';
+import { ensureWritableDir } from './identity/data-dir.js';
 import { SigningKeyRing } from './identity/signing-key.js';
 import { graphAudiences } from './identity/tokens.js';
 import { openConfiguredStore } from './storage/open-configured-store.js';
+import { sqliteFileName } from './storage/open-store.js';
 import { ensureLocalhostCertificate, readTlsFiles } from './tls/certificate.js';
 
 export interface RunningServer {
@@ -22,13 +24,21 @@ export interface RunningServer {
 /** config -> data dir, keys and store -> composeApp -> seed -> listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'graphmeet' } }, logDestination());
-  ensureDataDir(config.dataDir);
+  faultAt(config, 'data dir', () => ensureWritableDir(config.dataDir));
   const clock = systemClock;
-  const { store, description } = await openConfiguredStore(config, {
-    clock,
-    server: true,
-    onRetry: (err) => logger.warn(`the database cannot be reached yet (${err.message}); trying again`),
-  });
+  const { store, description } = await faultAtAsync(config, 'database', () =>
+    openConfiguredStore(config, {
+      clock,
+      server: true,
+      onRetry: (err) => logger.warn(`the database cannot be reached yet (${err.message}); trying again`),
+    }),
+  );
+  // A database this process can read but not write would answer every create with an error: refuse to start.
+  const state = await store.readiness();
+  if (!state.ready) {
+    await store.close();
+    throw new StartupFault(`${databaseName(config)} cannot be written: ${state.reason} ${writableFix(config)}`);
+  }
   let signingKeys: SigningKeyRing;
   let adminKey: AdminKey;
   try {
@@ -72,6 +82,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
       : {}),
     publicUrl: () => config.publicUrl ?? origin,
     bodyLimit: config.bodyLimit,
+    edge: {
+      headerTimeoutMs: config.headerTimeout * 1000,
+      requestTimeoutMs: config.requestTimeout * 1000,
+      keepAliveTimeoutMs: config.keepAliveTimeout * 1000,
+      maxConcurrentRequests: config.maxConcurrentRequests,
+      maxEventLoopDelayMs: config.maxEventLoopDelay,
+    },
     tollNumber: config.tollNumber,
     tollFreeNumber: config.tollFreeNumber,
     logger,
@@ -88,11 +105,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
         '--dev-tokens: the token endpoint gives delegated tokens for directory users to anyone. Never use it outside development.',
       );
     }
-    await app.listen({
-      host: config.host,
-      port: config.port,
-      listenTextResolver: (address) => `graphmeet listening on ${address}`,
-    });
+    await faultAtAsync(config, 'listen', () =>
+      app.listen({
+        host: config.host,
+        port: config.port,
+        listenTextResolver: (address) => `graphmeet listening on ${address}`,
+      }),
+    );
   } catch (err) {
     await app.close();
     await store.close();
@@ -148,6 +167,87 @@ function urlHost(address: AddressInfo): string {
   if (address.address === '0.0.0.0') return '127.0.0.1';
   if (address.address === '::') return '[::1]';
   return address.family === 'IPv6' ? `[${address.address}]` : address.address;
+}
+
+/**
+ * A start that cannot succeed until the operator changes something: the message names the cause and the fix, in one
+ * line, for the terminal or the service log.
+ */
+export class StartupFault extends Error {}
+
+type Stage = 'data dir' | 'database' | 'listen';
+
+function faultAt<T>(config: Config, stage: Stage, work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    throw asStartupFault(err, config, stage);
+  }
+}
+
+async function faultAtAsync<T>(config: Config, stage: Stage, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw asStartupFault(err, config, stage);
+  }
+}
+
+const databaseName = (config: Config) =>
+  config.databaseUrl ? 'the database' : `the database file ${path.join(config.dataDir, sqliteFileName)}`;
+
+const writableFix = (config: Config) =>
+  config.databaseUrl
+    ? 'Point --database-url at a primary that accepts writes.'
+    : `Make it and the data dir writable for this user, or choose another data dir with --data-dir.`;
+
+/** The known ways a start fails, each as one line with its fix; anything else stays as it was thrown. */
+function asStartupFault(err: unknown, config: Config, stage: Stage): unknown {
+  const code = (err as { code?: unknown }).code;
+  const dir = config.dataDir;
+  const fault = (line: string) => new StartupFault(line, { cause: err });
+  if (stage === 'data dir') {
+    switch (code) {
+      case 'ENOTDIR':
+        return fault(`the data dir ${dir} cannot be made: part of its path is a file. Choose another with --data-dir.`);
+      case 'EEXIST':
+        return fault(`the data dir ${dir} is a file, not a directory. Choose another with --data-dir.`);
+      case 'EACCES':
+      case 'EPERM':
+      case 'EROFS':
+      case 'ENOENT':
+        return fault(
+          `the data dir ${dir} cannot be made or written (${code}). Make it writable for this user, or choose another with --data-dir.`,
+        );
+    }
+  }
+  if (stage === 'database' && typeof code === 'string') {
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      return fault(
+        `${databaseName(config)} is not a SQLite database or is damaged (${code}). Move it away to start with an empty one, or restore it from a backup.`,
+      );
+    }
+    const cannotWrite = ['SQLITE_CANTOPEN', 'SQLITE_PERM', 'EACCES', 'EPERM', 'EROFS'];
+    if (code.startsWith('SQLITE_READONLY') || cannotWrite.includes(code)) {
+      return fault(`${databaseName(config)} cannot be opened for writing (${code}). ${writableFix(config)}`);
+    }
+  }
+  if (stage === 'listen') {
+    const where = `port ${config.port} on ${config.host}`;
+    switch (code) {
+      case 'EADDRINUSE':
+        return fault(
+          `${where} is in use by another process. Stop it, or choose another port with --port (0 picks a free one).`,
+        );
+      case 'EACCES':
+        return fault(`${where} needs privileges this process does not have. Choose a port above 1023 with --port.`);
+      case 'EADDRNOTAVAIL':
+        return fault(
+          `${config.host} is not an address of this machine. Choose another with --host (0.0.0.0: all of them).`,
+        );
+    }
+  }
+  return err;
 }
 
 /**

@@ -21,6 +21,11 @@ export interface Config {
   issuer: string;
   logLevel: string;
   bodyLimit: number;
+  headerTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  maxConcurrentRequests: number;
+  maxEventLoopDelay: number;
   tollNumber: string;
   tollFreeNumber: string;
   seed: string | undefined;
@@ -256,6 +261,46 @@ export const settings = {
     doc: 'Largest request body accepted, in bytes; larger bodies get 413.',
     parse: integer(1024, 100 * 1_048_576),
   }),
+  headerTimeout: setting({
+    key: 'headerTimeout',
+    flag: '--header-timeout <seconds>',
+    env: 'GRAPHMEET_HEADER_TIMEOUT',
+    default: 10,
+    doc: 'A client must send a request’s headers within this many seconds of connecting (or of starting the request); else it gets 408 and is disconnected.',
+    parse: integer(1, 3600),
+  }),
+  requestTimeout: setting({
+    key: 'requestTimeout',
+    flag: '--request-timeout <seconds>',
+    env: 'GRAPHMEET_REQUEST_TIMEOUT',
+    default: 30,
+    doc: 'A client must send a whole request, body included, within this many seconds; else it gets 408 and is disconnected.',
+    parse: integer(1, 3600),
+  }),
+  keepAliveTimeout: setting({
+    key: 'keepAliveTimeout',
+    flag: '--keep-alive-timeout <seconds>',
+    env: 'GRAPHMEET_KEEP_ALIVE_TIMEOUT',
+    default: 72,
+    doc: 'A kept-alive connection with no request for this many seconds is closed. Keep it above your load balancer’s idle timeout (nginx and most cloud balancers: 60 s), so that the balancer closes first.',
+    parse: integer(1, 3600),
+  }),
+  maxConcurrentRequests: setting({
+    key: 'maxConcurrentRequests',
+    flag: '--max-concurrent-requests <n>',
+    env: 'GRAPHMEET_MAX_CONCURRENT_REQUESTS',
+    default: 256,
+    doc: 'Requests served at once at most; past it, requests get 503 with Retry-After at once instead of queueing, so that the latency of those served stays bounded (0: no limit).',
+    parse: integer(0, 1_000_000),
+  }),
+  maxEventLoopDelay: setting({
+    key: 'maxEventLoopDelay',
+    flag: '--max-event-loop-delay <ms>',
+    env: 'GRAPHMEET_MAX_EVENT_LOOP_DELAY',
+    default: 1000,
+    doc: 'When the process’s event loop lags more than this (the CPU is starved), requests get 503 with Retry-After until it catches up (0: never).',
+    parse: integer(0, 60_000),
+  }),
   tollNumber: setting({
     key: 'tollNumber',
     flag: '--toll-number <number>',
@@ -357,6 +402,9 @@ export function loadConfig(
   }
   if (config.trustIssuers.length === 0 && (config.trustJwksUri || config.trustAudiences.length > 0)) {
     throw new ConfigError('--trust-jwks-uri and --trust-audience need --trust-issuer');
+  }
+  if (config.headerTimeout > config.requestTimeout) {
+    throw new ConfigError('--header-timeout must not be longer than --request-timeout');
   }
   config.dataDir = path.resolve(config.dataDir);
   return config;

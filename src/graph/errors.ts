@@ -58,6 +58,12 @@ export const payloadTooLarge = (message: string) => new GraphError(413, 'Request
 
 export const unsupportedMediaType = (message: string) => new GraphError(415, 'UnsupportedMediaType', message);
 
+/** The client took longer than the server waits to send its request's headers or body. */
+export const requestTimeout = (message: string) => new GraphError(408, 'RequestTimeout', message);
+
+/** The request's headers are larger than the server reads (e.g. a token of a megabyte). */
+export const headersTooLarge = (message: string) => new GraphError(431, 'RequestHeaderFieldsTooLarge', message);
+
 /** Another 4xx the HTTP framework raised (e.g. 406, 431), kept with its status. */
 export const clientError = (status: number, message: string) => new GraphError(status, 'BadRequest', message);
 
@@ -69,7 +75,7 @@ export const propertyNotUpdatable = (name: string) =>
     `One or more properties do not support updating: '${name}'. Please refer to Microsoft Graph documentation for more information.`,
   );
 
-/** The database cannot be used right now; the client may try again (Retry-After says when). */
+/** The database cannot be used right now, or the server is overloaded; the client may try again (Retry-After says when). */
 export const serviceNotAvailable = (message = 'The service is temporarily unavailable. Try again later.') =>
   new GraphError(503, 'serviceNotAvailable', message);
 

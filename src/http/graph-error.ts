@@ -25,27 +25,32 @@ export const errorResponses = {
 };
 
 /** How long a client is asked to wait before it retries a 503. */
-const retryAfterSeconds = 2;
+export const retryAfterSeconds = 2;
 
-/** Writes Graph's error envelope. The one place error bodies are made. */
+/** Graph's error envelope. The one place error bodies are made. */
+export function errorBody(error: GraphError, requestId: string, clientRequestId: string) {
+  return {
+    error: {
+      code: error.code,
+      message: error.message,
+      innerError: {
+        date: new Date().toISOString().slice(0, 19),
+        'request-id': requestId,
+        'client-request-id': clientRequestId,
+      },
+    },
+  };
+}
+
+/** Writes Graph's error envelope as the answer to a request. */
 export function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError): FastifyReply {
   applyRequestContext(request, reply);
-  // A client may retry a 503 (the database is down or read-only) after this many seconds.
+  // A client may retry a 503 (the database is down or read-only, the server overloaded) after this many seconds.
   if (error.status === 503) reply.header('retry-after', String(retryAfterSeconds));
   return reply
     .code(error.status)
     .type(graphContentType)
-    .send({
-      error: {
-        code: error.code,
-        message: error.message,
-        innerError: {
-          date: new Date().toISOString().slice(0, 19),
-          'request-id': request.id,
-          'client-request-id': request.clientRequestId,
-        },
-      },
-    });
+    .send(errorBody(error, request.id, request.clientRequestId));
 }
 
 interface AjvError {

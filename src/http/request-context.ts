@@ -13,11 +13,15 @@ const clientRequestIdPattern = /^[\x21-\x7e]{1,128}$/;
 
 export const newRequestId = () => randomUUID();
 
+/** The client's `client-request-id` when it is a plain token, else our request id (Graph does the same). */
+export function clientRequestIdOf(sent: string | string[] | undefined, requestId: string): string {
+  return typeof sent === 'string' && clientRequestIdPattern.test(sent) ? sent : requestId;
+}
+
 /** Sets the request ids on request and reply; idempotent, so error paths that skip hooks can call it too. */
 export function applyRequestContext(request: FastifyRequest, reply: FastifyReply): void {
   if (request.clientRequestId) return;
-  const sent = request.headers['client-request-id'];
-  request.clientRequestId = typeof sent === 'string' && clientRequestIdPattern.test(sent) ? sent : request.id;
+  request.clientRequestId = clientRequestIdOf(request.headers['client-request-id'], request.id);
   reply.header('request-id', request.id);
   reply.header('client-request-id', request.clientRequestId);
 }

@@ -1,9 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /** Creates the data dir (owner-only) if it is missing. */
 export function ensureDataDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+}
+
+/** Creates the data dir if it is missing, and proves this process can create files in it (throws if not). */
+export function ensureWritableDir(dir: string): void {
+  ensureDataDir(dir);
+  const probe = path.join(dir, `.write-check.${process.pid}.${randomBytes(4).toString('hex')}`);
+  writeFileSync(probe, '', { flag: 'wx', mode: 0o600 });
+  unlinkSync(probe);
 }
 
 /**

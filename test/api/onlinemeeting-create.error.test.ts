@@ -122,6 +122,14 @@ describe('POST /me/onlineMeetings with bad input', () => {
     assert.equal(await t.database.countMeetings(user.tenantId), 0);
   });
 
+  test('when the body holds bytes that are not UTF-8, then 400 naming the problem and nothing is stored', async () => {
+    // {"subject":"caf\xe9"}: Latin-1 é, which a UTF-8 decoder would turn into U+FFFD and store.
+    const body = Buffer.concat([Buffer.from('{"subject":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]);
+    const { res, user } = await send(body, 'application/json');
+    assertGraphError(res, 400, 'BadRequest', /not valid UTF-8/);
+    assert.equal(await t.database.countMeetings(user.tenantId), 0);
+  });
+
   test('when the JSON tries prototype pollution, then 400', async () => {
     const { res } = await send('{"__proto__": {"isAdmin": true}}', 'application/json');
     assertGraphError(res, 400, 'BadRequest', /Unable to read JSON/);

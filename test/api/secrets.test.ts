@@ -76,6 +76,21 @@ test('when secrets pass through a server logging at trace level, then none of th
     });
     assert.equal(graph.status, 403, 'no policy yet: the request went all the way through auth');
 
+    // A client that puts credentials in a Graph URL's query: the query is logged (it says what was asked) but not them.
+    const inQuery = {
+      access_token: good.access_token,
+      key: `key-${randomUUID()}`,
+      Client_Secret: `cs-${randomUUID()}`,
+      code: `code-${randomUUID()}`,
+      password: `pw-${randomUUID()}`,
+      assertion: `as-${randomUUID()}`,
+      client_assertion: `ca-${randomUUID()}`,
+    };
+    secrets.push(...Object.values(inQuery));
+    const query = `${new URLSearchParams(inQuery)}&acc%65ss_token=${inQuery.key}&$select=subject`;
+    const withCredentials = await fetch(`${server.url}/v1.0/me/onlineMeetings/missing?${query}`);
+    assert.equal(withCredentials.status, 401);
+
     const badImport = await admin('POST', '/directory/import', {
       tenants: [
         { id: tenant, applications: [{ appId: randomUUID(), displayName: 'x', clientSecret: 1234567890123456 }] },
@@ -92,6 +107,11 @@ test('when secrets pass through a server logging at trace level, then none of th
     output,
     /"url":"\/[0-9a-f-]+\/oauth2\/v2\.0\/token\?…"/,
     'the request line was logged, its query was not',
+  );
+  assert.match(
+    output,
+    /"url":"\/v1\.0\/me\/onlineMeetings\/missing\?access_token=\[redacted\]&key=\[redacted\]&Client_Secret=\[redacted\]&code=\[redacted\]&password=\[redacted\]&assertion=\[redacted\]&client_assertion=\[redacted\]&acc%65ss_token=\[redacted\]&\$select=subject"/,
+    'a Graph URL is logged with its query, credentials redacted by name',
   );
   for (const secret of secrets)
     assert.equal(output.includes(secret), false, `the log holds a secret: ${secret.slice(0, 8)}…`);

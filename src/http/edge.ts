@@ -1,0 +1,222 @@
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Socket } from 'node:net';
+import underPressure from '@fastify/under-pressure';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { settings } from '../config/config.js';
+import { badRequest, GraphError, headersTooLarge, requestTimeout, serviceNotAvailable } from '../graph/errors.js';
+import { errorBody, graphContentType, retryAfterSeconds } from './graph-error.js';
+import { clientRequestIdOf, newRequestId } from './request-context.js';
+
+/**
+ * Where the server meets the network before a request reaches a route: how long a client may take, how much is
+ * served at once, and the answer to a request the HTTP parser could not read.
+ */
+export interface EdgeLimits {
+  /** From the connection (or the start of a request) to its last header. */
+  headerTimeoutMs: number;
+  /** From the start of a request to the end of its body. */
+  requestTimeoutMs: number;
+  /** A kept-alive connection's idle time between requests. */
+  keepAliveTimeoutMs: number;
+  /** Requests served at once; 0: no limit. */
+  maxConcurrentRequests: number;
+  /** Event-loop lag past which requests are turned away; 0: never. */
+  maxEventLoopDelayMs: number;
+}
+
+export const defaultEdgeLimits: EdgeLimits = {
+  headerTimeoutMs: settings.headerTimeout.default * 1000,
+  requestTimeoutMs: settings.requestTimeout.default * 1000,
+  keepAliveTimeoutMs: settings.keepAliveTimeout.default * 1000,
+  maxConcurrentRequests: settings.maxConcurrentRequests.default,
+  maxEventLoopDelayMs: settings.maxEventLoopDelay.default,
+};
+
+/** Node checks header and request timeouts on a timer; its default (30 s) would let a slow client stay that long. */
+const timeoutCheckIntervalMs = 500;
+
+/**
+ * Requests served at once, counted where Node hands a request over, before any framework work: past the limit a
+ * request is answered 503 with a body made here, which costs a small part of what serving it would. Overload then
+ * spends the CPU on the requests accepted, and their latency stays bounded by the limit instead of growing with the
+ * number of clients.
+ */
+export class AdmissionGate {
+  private inFlight = 0;
+  /** Requests turned away since the last report. */
+  turnedAway = 0;
+
+  constructor(readonly max: number) {}
+
+  wrap(handler: (req: IncomingMessage, res: ServerResponse) => void) {
+    if (this.max === 0) return handler;
+    const release = () => {
+      this.inFlight--;
+    };
+    return (req: IncomingMessage, res: ServerResponse) => {
+      if (this.inFlight >= this.max && !alwaysServedUrl.test(req.url ?? '')) {
+        this.turnedAway++;
+        refuse(req, res, overloaded());
+        return;
+      }
+      this.inFlight++;
+      // 'close' comes once for every response: sent, failed or abandoned by the client.
+      res.once('close', release);
+      handler(req, res);
+    };
+  }
+}
+
+/** Health and readiness (see alwaysServed). */
+const alwaysServedUrl = /^\/_graphmeet\/(health|ready)(\?|$)/;
+
+/** Graph's error envelope written straight to the response, outside the framework. */
+function refuse(req: IncomingMessage, res: ServerResponse, error: GraphError): void {
+  const id = newRequestId();
+  const clientRequestId = clientRequestIdOf(req.headers['client-request-id'], id);
+  const body = JSON.stringify(errorBody(error, id, clientRequestId));
+  res.writeHead(error.status, {
+    'content-type': graphContentType,
+    'content-length': Buffer.byteLength(body),
+    'request-id': id,
+    'client-request-id': clientRequestId,
+    ...(error.status === 503 ? { 'retry-after': String(retryAfterSeconds) } : {}),
+  });
+  res.end(body);
+}
+
+/** Fastify's server options for these limits; `https` is the TLS key and certificate, when serving HTTPS. */
+export function edgeServerOptions(
+  limits: EdgeLimits,
+  gate: AdmissionGate,
+  https?: { key: string; cert: string },
+): FastifyServerOptions {
+  const server = {
+    headersTimeout: limits.headerTimeoutMs,
+    requestTimeout: limits.requestTimeoutMs,
+    keepAliveTimeout: limits.keepAliveTimeoutMs,
+    connectionsCheckingInterval: timeoutCheckIntervalMs,
+    // Node would answer a missing Host with a bare 400 of its own; registerHostCheck answers with the envelope.
+    requireHostHeader: false,
+  };
+  return {
+    clientErrorHandler: answerUnreadableRequest,
+    // Fastify reads this only to write "https://" in its listening line; the server below is made here.
+    ...(https ? { https: true as unknown as null } : {}),
+    serverFactory: (handler) => {
+      const listener = gate.wrap(handler);
+      const made = https ? createHttpsServer({ ...https, ...server }, listener) : createHttpServer(server, listener);
+      made.keepAliveTimeout = server.keepAliveTimeout;
+      made.requestTimeout = server.requestTimeout;
+      return made;
+    },
+  };
+}
+
+/** HTTP/1.1 requires a Host header (RFC 9112, 3.2); a request without one gets 400 in Graph's envelope. */
+export function registerHostCheck(app: FastifyInstance): void {
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (request.raw.httpVersion === '1.1' && request.headers.host === undefined) {
+      return done(badRequest('An HTTP/1.1 request must have a Host header.'));
+    }
+    done();
+  });
+}
+
+/**
+ * The route config of health and readiness, which a load balancer must reach however busy the server is: the event
+ * loop check lets them through (the admission gate knows them by their URL).
+ */
+export const alwaysServed = { pressureHandler: () => undefined } as const;
+
+const overloaded = () =>
+  serviceNotAvailable(`The server is busy serving other requests. Try again in ${retryAfterSeconds} seconds.`);
+
+/** How often the log says how many requests were turned away, when any were. */
+const reportEveryMs = 10_000;
+
+/**
+ * The gate's report, and the other way to shed: while the event loop lags more than `maxEventLoopDelayMs` (the CPU
+ * is starved; @fastify/under-pressure measures it), a request gets 503 with Retry-After.
+ */
+export async function registerLoadShedding(app: FastifyInstance, limits: EdgeLimits, gate: AdmissionGate) {
+  if (limits.maxEventLoopDelayMs > 0) {
+    await app.register(underPressure, {
+      maxEventLoopDelay: limits.maxEventLoopDelayMs,
+      retryAfter: retryAfterSeconds,
+      customError: class extends GraphError {
+        constructor() {
+          super(503, 'serviceNotAvailable', overloaded().message);
+        }
+      },
+    });
+  }
+  const report = setInterval(() => {
+    if (gate.turnedAway === 0) return;
+    app.log.warn(
+      { turnedAway: gate.turnedAway },
+      `turned away ${gate.turnedAway} requests with 503 in the last ${reportEveryMs / 1000} s: more than ${gate.max} were in flight (--max-concurrent-requests)`,
+    );
+    gate.turnedAway = 0;
+  }, reportEveryMs).unref();
+  app.addHook('onClose', async () => clearInterval(report));
+}
+
+/**
+ * Node's HTTP parser calls this for a request it cannot read (framing, sizes, an unknown method) or that timed out.
+ * The client gets Graph's envelope with a request-id and the connection closes. One exception: when the request
+ * was answered already (e.g. a 401 before its body arrived) and then its body turns out broken, a second answer would
+ * be read by the client as the answer to its next request; the connection is closed without one.
+ */
+function answerUnreadableRequest(
+  this: FastifyInstance,
+  err: NodeJS.ErrnoException & { reason?: string },
+  socket: Socket,
+) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  // Node's own fields for the message being parsed and the response being written on this socket.
+  const { parser, _httpMessage: response } = socket as Socket & {
+    parser?: { incoming?: IncomingMessage | null } | null;
+    _httpMessage?: ServerResponse | null;
+  };
+  const incoming = parser?.incoming;
+  const answered = response ? response.headersSent : incoming != null && !incoming.complete;
+  const error = unreadable(err);
+  // A client's broken request is the client's problem, not the server's: not a warning.
+  this.log.debug({ code: err.code, status: answered ? undefined : error.status }, 'unreadable request');
+  if (answered || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const id = newRequestId();
+  const body = JSON.stringify(errorBody(error, id, id));
+  const head = [
+    `HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}`,
+    `content-type: ${graphContentType}`,
+    `content-length: ${Buffer.byteLength(body)}`,
+    `request-id: ${id}`,
+    `client-request-id: ${id}`,
+    `date: ${new Date().toUTCString()}`,
+    'connection: close',
+  ];
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  // A client that never reads its answer must not hold the socket.
+  setTimeout(() => socket.destroy(), 1000).unref();
+}
+
+/** The error a client gets for a request the parser could not read. */
+function unreadable(err: NodeJS.ErrnoException & { reason?: string }): GraphError {
+  switch (err.code) {
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return requestTimeout('The request was not received in time: the server closes connections that are this slow.');
+    case 'HPE_HEADER_OVERFLOW':
+      return headersTooLarge('The request headers are larger than the server accepts (16 KB in all).');
+    case 'HPE_INVALID_METHOD':
+      return badRequest('The request method is not one HTTP/1.1 defines.');
+    default:
+      // The parser's reason names the fault (e.g. "Transfer-Encoding can't be present with Content-Length") and
+      // never repeats what the client sent.
+      return badRequest(`The request is not valid HTTP/1.1${err.reason ? `: ${err.reason}` : ''}.`);
+  }
+}
