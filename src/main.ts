@@ -24,9 +24,9 @@ export interface RunningServer {
 /** config -> data dir, keys and store -> composeApp -> seed -> listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = pino({ level: config.logLevel, base: { service: 'graphmeet' } }, logDestination());
-  faultAt(config, 'data dir', () => ensureWritableDir(config.dataDir));
+  await faultAt(config, 'data dir', () => ensureWritableDir(config.dataDir));
   const clock = systemClock;
-  const { store, description } = await faultAtAsync(config, 'database', () =>
+  const { store, description } = await faultAt(config, 'database', () =>
     openConfiguredStore(config, {
       clock,
       server: true,
@@ -105,7 +105,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         '--dev-tokens: the token endpoint gives delegated tokens for directory users to anyone. Never use it outside development.',
       );
     }
-    await faultAtAsync(config, 'listen', () =>
+    await faultAt(config, 'listen', () =>
       app.listen({
         host: config.host,
         port: config.port,
@@ -177,15 +177,8 @@ export class StartupFault extends Error {}
 
 type Stage = 'data dir' | 'database' | 'listen';
 
-function faultAt<T>(config: Config, stage: Stage, work: () => T): T {
-  try {
-    return work();
-  } catch (err) {
-    throw asStartupFault(err, config, stage);
-  }
-}
-
-async function faultAtAsync<T>(config: Config, stage: Stage, work: () => Promise<T>): Promise<T> {
+/** Runs one stage of the start; what it throws that has a known cause becomes a StartupFault. */
+async function faultAt<T>(config: Config, stage: Stage, work: () => T | Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
