@@ -12,6 +12,7 @@ import { parseDateTimeOffset } from './domain/date-time.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
 import type { MeetingService } from './domain/online-meetings.js';
 import { badRequest, GraphError, methodNotAllowed, notFound, serviceNotAvailable } from './graph/errors.js';
+import type { Fidelity } from './graph/online-meeting.js';
 import { apiVersions } from './graph/types.js';
 import { registerAdminRoutes } from './http/admin/index.js';
 import { registerBearerAuth } from './http/bearer-auth.js';
@@ -52,6 +53,8 @@ export interface HttpOptions {
   bodyLimit: number;
   /** Timeouts and load shedding; defaults: the settings' defaults. */
   edge?: EdgeLimits;
+  /** Default: observed. */
+  fidelity?: Fidelity;
   /** A pino logger; none in tests that do not look at logs. */
   logger?: FastifyBaseLogger;
   https?: { key: string; cert: string };
@@ -191,6 +194,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
           meetings: services.meetings,
           publicUrl: services.publicUrl,
           rendered,
+          fidelity: deps.fidelity ?? 'observed',
         });
       },
       { prefix: `/${version}` },

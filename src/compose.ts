@@ -4,6 +4,7 @@ import { type Clock, systemClock } from './common/clock.js';
 import { Directory, type DirectoryMode } from './domain/directory.js';
 import { DirectoryAdmin } from './domain/directory-admin.js';
 import { MeetingService } from './domain/online-meetings.js';
+import type { Fidelity } from './graph/online-meeting.js';
 import type { EdgeLimits } from './http/edge.js';
 import type { AdminKey } from './identity/admin-key.js';
 import type { SigningKeyRing } from './identity/signing-key.js';
@@ -30,6 +31,8 @@ export interface ComposeOptions {
   bodyLimit: number;
   /** Timeouts and load shedding; default: the settings' defaults. */
   edge?: EdgeLimits;
+  /** Observed fields in answers, or the schema's only; default: observed. */
+  fidelity?: Fidelity;
   /** A pino logger; none in tests that do not look at logs. */
   logger?: FastifyBaseLogger;
   https?: { key: string; cert: string };
@@ -66,6 +69,7 @@ export async function composeApp(o: ComposeOptions) {
   const app = await buildApp(services, {
     bodyLimit: o.bodyLimit,
     ...(o.edge ? { edge: o.edge } : {}),
+    ...(o.fidelity ? { fidelity: o.fidelity } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.https ? { https: o.https } : {}),
   });

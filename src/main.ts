@@ -89,6 +89,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       maxConcurrentRequests: config.maxConcurrentRequests,
       maxEventLoopDelayMs: config.maxEventLoopDelay,
     },
+    fidelity: config.fidelity,
     tollNumber: config.tollNumber,
     tollFreeNumber: config.tollFreeNumber,
     logger,

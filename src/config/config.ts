@@ -31,6 +31,7 @@ export interface Config {
   seed: string | undefined;
   adminKeyFile: string | undefined;
   directory: 'open' | 'closed';
+  fidelity: 'observed' | 'schema';
   devTokens: boolean;
   trustIssuers: string[];
   trustJwksUri: string | undefined;
@@ -341,6 +342,18 @@ export const settings = {
     doc: 'open: a signed-in user unknown to the directory is added on first use. closed: only users an administrator added may call.',
     parse: (raw, name) => {
       if (raw !== 'open' && raw !== 'closed') throw new ConfigError(`${name} must be open or closed, got '${raw}'`);
+      return raw;
+    },
+  }),
+  fidelity: setting({
+    key: 'fidelity',
+    flag: '--fidelity <mode>',
+    env: 'GRAPHMEET_FIDELITY',
+    default: 'observed',
+    doc: 'observed: answers carry what the real service sends beyond the published schema (autoAdmittedUsers, producers and contributors, the organizer identity’s applicationInstance). schema: only what the CSDL declares.',
+    parse: (raw, name) => {
+      if (raw !== 'observed' && raw !== 'schema')
+        throw new ConfigError(`${name} must be observed or schema, got '${raw}'`);
       return raw;
     },
   }),

@@ -366,11 +366,45 @@ export type UpdateOnlineMeetingBody = Static<(typeof updateOnlineMeetingBody)['b
 
 // ---- the response --------------------------------------------------------------------------------------
 
+/**
+ * `observed`: answers carry what the real service sends beyond the published schema (autoAdmittedUsers, the
+ * producers and contributors lists in v1.0, the organizer identity's applicationInstance and
+ * azureApplicationInstance). `schema`: only what the CSDL declares.
+ */
+export const fidelityModes = ['observed', 'schema'] as const;
+export type Fidelity = (typeof fidelityModes)[number];
+
+/**
+ * The deprecated autoAdmittedUsers the service still sends, derived from lobbyBypassSettings.scope, capitalized as
+ * the examples of the get and update pages show it ("EveryoneInCompany").
+ */
+export function autoAdmittedUsersFor(scope: string | null | undefined): string | null {
+  switch (scope) {
+    case 'organizer':
+      return 'Organizer';
+    case 'organization':
+    case 'organizationExcludingGuests':
+      return 'EveryoneInCompany';
+    case 'organizationAndFederated':
+      return 'EveryoneInSameAndFederatedCompany';
+    case 'everyone':
+      return 'Everyone';
+    case 'invited':
+      return 'InvitedUsersInCompany';
+    default:
+      return null;
+  }
+}
+
+/** Properties of an answer that are observed, not declared: never selectable, left out in `schema` fidelity. */
+export const observedProperties = ['autoAdmittedUsers'] as const;
+
 const responseIdentity = complexType('identity', identityProperties);
 const responseParticipant = complexType('meetingParticipantInfo', {
   identity: complexType('identitySet', {
     application: responseIdentity,
     applicationInstance: responseIdentity,
+    azureApplicationInstance: responseIdentity,
     device: responseIdentity,
     user: responseIdentity,
     phone: responseIdentity,
@@ -397,12 +431,13 @@ const responseProperties = (version: ApiVersion) => ({
   videoTeleconferenceId: nullableString(),
   meetingType: nullableString(),
   ...Object.fromEntries(settingNames(version).map((n) => [n, meetingSettings[n].schema])),
+  autoAdmittedUsers: nullableString(),
   participants: Type.Object({
     organizer: responseParticipant,
     attendees: Type.Array(responseParticipant),
-    ...(version === 'beta'
-      ? { producers: Type.Array(responseParticipant), contributors: Type.Array(responseParticipant) }
-      : {}),
+    // Beta declares them; v1.0 answers carry them as observed.
+    producers: Type.Optional(Type.Array(responseParticipant)),
+    contributors: Type.Optional(Type.Array(responseParticipant)),
   }),
   joinMeetingIdSettings: Type.Object({
     isPasscodeRequired: Type.Boolean(),
@@ -428,7 +463,10 @@ const responseProperties = (version: ApiVersion) => ({
 
 /** The properties a `$select` may name, per version (everything but the annotation). */
 export const selectableProperties = perVersion(
-  (version) => Object.keys(responseProperties(version)).filter((n) => n !== '@odata.context') as string[],
+  (version) =>
+    Object.keys(responseProperties(version)).filter(
+      (n) => n !== '@odata.context' && !(observedProperties as readonly string[]).includes(n),
+    ) as string[],
 );
 
 /** What GET, create, createOrGet and PATCH return: every property, unset ones as explicit nulls. */

@@ -55,6 +55,8 @@ describe('POST /me/onlineMeetings', () => {
     assert.deepEqual(m.participants.organizer, {
       identity: {
         application: null,
+        applicationInstance: null,
+        azureApplicationInstance: null,
         device: null,
         user: { id: user.id, displayName: user.displayName, tenantId: user.tenantId, identityProvider: 'AAD' },
       },
@@ -62,6 +64,10 @@ describe('POST /me/onlineMeetings', () => {
       upn: user.upn,
     });
     assert.deepEqual(m.participants.attendees, []);
+    // As the real service answers in v1.0 too (see onlinemeeting-fidelity.test.ts for --fidelity schema).
+    assert.deepEqual(m.participants.producers, []);
+    assert.deepEqual(m.participants.contributors, []);
+    assert.equal(m.autoAdmittedUsers, 'EveryoneInCompany');
 
     // documented defaults, and explicit nulls for what is unset
     assert.equal(m.allowedPresenters, 'everyone');

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { composeApp } from '../../src/compose.js';
 import type { DirectoryMode } from '../../src/domain/directory.js';
 import type { DirectoryAdmin, GrantTargetInput } from '../../src/domain/directory-admin.js';
+import type { Fidelity } from '../../src/graph/online-meeting.js';
+import { defaultEdgeLimits } from '../../src/http/edge.js';
 import { adminKeyFileName, loadAdminKey } from '../../src/identity/admin-key.js';
 import { type SigningKey, SigningKeyRing } from '../../src/identity/signing-key.js';
 import type { TrustedIssuers } from '../../src/identity/token-verifier.js';
@@ -51,6 +53,8 @@ export interface TestAppOptions {
   devTokens?: boolean;
   directoryMode?: DirectoryMode;
   trustedIssuers?: TrustedIssuers;
+  /** Default: the server's default (observed). */
+  fidelity?: Fidelity;
 }
 
 /** A new tenant and a user in it, so that each test works on its own data. */
@@ -78,6 +82,10 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.trustedIssuers ? { trustedIssuers: options.trustedIssuers } : {}),
     publicUrl: () => origin,
     bodyLimit: 1_048_576,
+    // The app shares its event loop with the tests (key generation, other files' servers): lag measured here is the
+    // test run's, not the server's. The process-level tests (edge.*.test.ts) exercise load shedding.
+    edge: { ...defaultEdgeLimits, maxEventLoopDelayMs: 0 },
+    ...(options.fidelity ? { fidelity: options.fidelity } : {}),
     tollNumber: '+1 425-555-0100',
     tollFreeNumber: '+1 800-555-0100',
     ...(options.https ? { https: options.https } : {}),

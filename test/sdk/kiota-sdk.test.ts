@@ -72,6 +72,10 @@ describe('@microsoft/msgraph-sdk (kiota) against graphmeet', () => {
     assert.equal(meeting.participants?.attendees?.[0]?.role, 'presenter');
     assert.equal(meeting.participants?.attendees?.[0]?.upn, 'bob@contoso.test');
     assert.ok(meeting.creationDateTime instanceof Date);
+    // What the real service sends beyond the schema reaches the SDK's additionalData, as from the real service.
+    assert.equal(meeting.additionalData?.autoAdmittedUsers, 'EveryoneInCompany');
+    assert.deepEqual(meeting.participants?.additionalData?.producers, []);
+    assert.equal(meeting.participants?.organizer?.identity?.additionalData?.azureApplicationInstance, null);
   });
 
   test('when createOrGet.post is called twice with one externalId, then both calls return the same meeting', async () => {

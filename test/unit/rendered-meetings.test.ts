@@ -36,6 +36,7 @@ const ctx: ViewContext = {
   version: 'v1.0',
   locale: 'en',
   includeUnknownEnumMembers: false,
+  fidelity: 'observed',
 };
 
 async function storedMeeting(subject: string): Promise<MeetingRecord> {

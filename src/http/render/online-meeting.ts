@@ -1,5 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
+  autoAdmittedUsersFor,
+  type Fidelity,
   lobbyBypassScope,
   meetingSettings,
   type OnlineMeeting,
@@ -23,17 +25,20 @@ export interface ViewContext {
   includeUnknownEnumMembers: boolean;
   /** `$select`: only these properties (and id). */
   select?: readonly string[];
+  /** Whether answers carry the properties the real service sends beyond the schema. */
+  fidelity: Fidelity;
 }
 
 export function viewContext(
   request: FastifyRequest,
-  at: { publicUrl: () => string; version: ApiVersion },
+  at: { publicUrl: () => string; version: ApiVersion; fidelity: Fidelity },
   select?: readonly string[],
 ): ViewContext {
   const prefer = request.headers.prefer;
   return {
     serviceRoot: `${at.publicUrl()}/${at.version}`,
     version: at.version,
+    fidelity: at.fidelity,
     locale: negotiateLocale(request.headers['accept-language']),
     includeUnknownEnumMembers: typeof prefer === 'string' && /(^|[\s,])include-unknown-enum-members\b/i.test(prefer),
     ...(select ? { select } : {}),
@@ -93,9 +98,11 @@ function meetingProperties(m: MeetingRecord, ctx: ViewContext): MeetingPropertie
 function render(m: MeetingRecord, ctx: ViewContext): MeetingProperties {
   const d = m.document;
   const roles = onlineMeetingRole.evolvable[ctx.version];
+  const observed = ctx.fidelity === 'observed';
   const organizer = {
     identity: {
       application: null,
+      ...(observed ? { applicationInstance: null, azureApplicationInstance: null } : {}),
       device: null,
       user: { id: d.organizer.id, displayName: d.organizer.displayName, tenantId: m.tenantId, identityProvider: 'AAD' },
     },
@@ -126,10 +133,11 @@ function render(m: MeetingRecord, ctx: ViewContext): MeetingProperties {
       ...d.settings.lobbyBypassSettings,
       scope: evolvable(d.settings.lobbyBypassSettings.scope ?? null, lobbyBypassScope.evolvable[ctx.version], ctx),
     },
+    ...(observed ? { autoAdmittedUsers: autoAdmittedUsersFor(d.settings.lobbyBypassSettings?.scope) } : {}),
     participants: {
       organizer,
       attendees: d.attendees.map((a) => ({ ...a, role: evolvable(a.role ?? null, roles, ctx) })),
-      ...(ctx.version === 'beta'
+      ...(ctx.version === 'beta' || observed
         ? { producers: d.settings.isBroadcast ? [{ ...organizer, role: 'producer' }] : [], contributors: [] }
         : {}),
     },
@@ -207,6 +215,7 @@ export class RenderedMeetings {
     const key = [
       ...state,
       status,
+      ctx.fidelity,
       ctx.serviceRoot,
       ctx.locale,
       ctx.includeUnknownEnumMembers,

@@ -10,6 +10,7 @@ import type {
 import { Type } from 'typebox';
 import type { MeetingService } from '../../domain/online-meetings.js';
 import { badRequest } from '../../graph/errors.js';
+import type { Fidelity } from '../../graph/online-meeting.js';
 import type { ApiVersion } from '../../graph/types.js';
 import { type FilterProperty, type MeetingFilter, parseMeetingFilter, parseSelect } from '../query-options.js';
 import type { RenderedMeetings } from '../render/online-meeting.js';
@@ -28,6 +29,7 @@ export interface RouteDeps {
   publicUrl: () => string;
   /** Answers to reads, rendered once per meeting state and view. */
   rendered: RenderedMeetings;
+  fidelity: Fidelity;
 }
 
 /** Each operation is served for the signed-in user and for a user named by object id. */
