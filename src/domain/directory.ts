@@ -133,9 +133,10 @@ export class Directory {
       users.flatMap((u) => (u.userPrincipalName ? [[u.userPrincipalName.toLowerCase(), u] as const] : [])),
     );
 
-    return attendees.map((attendee, i) => {
+    const resolved: MeetingParticipantInfo[] = [];
+    for (const [i, attendee] of attendees.entries()) {
       const { id, upn, label } = named[i] as AttendeeName;
-      const user = (id ? byId.get(id) : undefined) ?? (upn ? byUpn.get(upn) : undefined);
+      let user = (id ? byId.get(id) : undefined) ?? (upn ? byUpn.get(upn) : undefined);
       const idDiffers = user && id && user.id !== id;
       const upnDiffers = user?.userPrincipalName && upn && user.userPrincipalName.toLowerCase() !== upn;
       if (idDiffers || upnDiffers) {
@@ -143,16 +144,20 @@ export class Directory {
           `participants/attendees/${i} (${label}) names two different people: identity.user.id and upn must belong to the same user.`,
         );
       }
-      if (!user) {
-        if (attendee.role && directoryOnlyRoles.has(attendee.role)) {
+      if (!user && attendee.role && directoryOnlyRoles.has(attendee.role)) {
+        user = await this.admitColleague(tenantId, attendee, named[i] as AttendeeName);
+        if (!user) {
           throw badRequest(
             `participants/attendees/${i} (${label}) cannot be given the role '${attendee.role}': only users in the organizer's directory can be presenters or co-organizers. Add the user to the tenant first, or invite them as an attendee.`,
           );
         }
-        return attendee;
+      }
+      if (!user) {
+        resolved.push(attendee);
+        continue;
       }
       const identity = attendee.identity ?? {};
-      return {
+      resolved.push({
         ...attendee,
         identity: {
           ...identity,
@@ -164,8 +169,33 @@ export class Directory {
           },
         },
         upn: user.userPrincipalName ?? attendee.upn ?? null,
-      };
-    });
+      });
+    }
+    return resolved;
+  }
+
+  /**
+   * An open directory meets the organizer's colleagues as Entra would know them: a presenter or co-organizer named by
+   * object id of this tenant, whose UPN (if given) is in one of the tenant's domains, is a user of the tenant, added
+   * on first sight (as the create page's own examples name them). Undefined for anyone else.
+   */
+  private async admitColleague(
+    tenantId: string,
+    attendee: MeetingParticipantInfo,
+    { id, upn }: AttendeeName,
+  ): Promise<DirectoryUser | undefined> {
+    if (this.mode !== 'open' || !id) return undefined;
+    if (upn && !(await this.store.directory.hasUserInDomain(tenantId, upn.slice(upn.lastIndexOf('@') + 1)))) {
+      return undefined;
+    }
+    const user = {
+      tenantId,
+      id,
+      userPrincipalName: attendee.upn ?? null,
+      displayName: attendee.identity?.user?.displayName ?? null,
+    };
+    await this.store.directory.addUserIfMissing(user);
+    return (await this.store.directory.getUser(tenantId, id)) ?? user;
   }
 }
 

@@ -123,6 +123,13 @@ export class SqlDirectoryStore implements DirectoryStore {
     return rows.map(fromUserRow);
   }
 
+  async hasUserInDomain(tenantId: string, domain: string): Promise<boolean> {
+    // A domain name has no LIKE wildcards; anything else cannot be a domain of the tenant.
+    if (!/^[a-z0-9.-]+$/.test(domain)) return false;
+    const row = await this.users(tenantId).where('upn_key', 'like', `%@${domain}`).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
   async listUsers(tenantId: string): Promise<DirectoryUser[]> {
     const rows = await this.users(tenantId).orderBy('upn_key').orderBy('user_id').execute();
     return rows.map(fromUserRow);

@@ -70,6 +70,8 @@ export interface DirectoryStore {
   getUserByUpn(tenantId: string, userPrincipalName: string): Promise<DirectoryUser | undefined>;
   /** The users among the given object ids and UPNs, in one query. */
   findUsers(tenantId: string, ids: string[], userPrincipalNames: string[]): Promise<DirectoryUser[]>;
+  /** Whether a user of the tenant has a UPN in `domain` (lower case): the tenant's domains are its users' ones. */
+  hasUserInDomain(tenantId: string, domain: string): Promise<boolean>;
   listUsers(tenantId: string): Promise<DirectoryUser[]>;
   /** Removes the user; false when there was none. */
   deleteUser(tenantId: string, userId: string): Promise<boolean>;
