@@ -58,6 +58,18 @@ export const allowedLobbyAdmitterRoles = graphEnum('allowedLobbyAdmitterRoles', 
   'organizerAndCoOrganizers',
   'unknownFutureValue',
 ]);
+/**
+ * The kind of meeting, an enum in v1.0 since 2026-07 (before: a free string). All its members come before
+ * unknownFutureValue, so none is held back from clients that did not opt in with Prefer.
+ */
+export const onlineMeetingType = graphEnum('onlineMeetingType', [
+  'adhoc',
+  'scheduled',
+  'recurring',
+  'broadcast',
+  'meetnow',
+  'unknownFutureValue',
+]);
 export const meetingCapabilities = graphEnum('meetingCapabilities', ['questionAndAnswer', 'unknownFutureValue']);
 export const broadcastMeetingAudience = graphEnum('broadcastMeetingAudience', [
   'roleIsAttendee',
@@ -429,7 +441,7 @@ const responseProperties = (version: ApiVersion) => ({
   meetingOptionsWebUrl: Type.String(),
   externalId: nullableString(),
   videoTeleconferenceId: nullableString(),
-  meetingType: nullableString(),
+  meetingType: onlineMeetingType.response,
   ...Object.fromEntries(settingNames(version).map((n) => [n, meetingSettings[n].schema])),
   autoAdmittedUsers: nullableString(),
   participants: Type.Object({

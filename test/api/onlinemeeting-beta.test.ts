@@ -47,6 +47,7 @@ describe('beta and v1.0 from one schema', () => {
     assert.equal(res.statusCode, 201, res.body);
     const m = res.json();
     assert.equal(m.participants.organizer.role, 'producer', "producer is not evolvable in beta's order");
+    assert.equal(m.meetingType, 'broadcast');
     assert.deepEqual(
       m.participants.producers.map((p: { identity: { user: { id: string } }; role: string }) => [
         p.identity.user.id,

@@ -78,6 +78,7 @@ describe('POST /me/onlineMeetings', () => {
     assert.equal(m.allowAttendeeToEnableCamera, true);
     assert.equal(m.allowAttendeeToEnableMic, true);
     assert.equal(m.isBroadcast, false);
+    assert.equal(m.meetingType, 'scheduled', 'a member of the v1.0 onlineMeetingType enum (2026-07)');
     // Every meeting can be dialled from a video conferencing device; its number is unique like the others.
     assert.match(m.videoTeleconferenceId, /^[1-9]\d{9}$/);
     for (const key of ['externalId', 'meetingTemplateId', 'broadcastSettings', 'watermarkProtection']) {

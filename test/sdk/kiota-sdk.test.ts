@@ -74,6 +74,7 @@ describe('@microsoft/msgraph-sdk (kiota) against graphmeet', () => {
     assert.ok(meeting.creationDateTime instanceof Date);
     // What the real service sends beyond the schema reaches the SDK's additionalData, as from the real service.
     assert.equal(meeting.additionalData?.autoAdmittedUsers, 'EveryoneInCompany');
+    assert.equal(meeting.meetingType, 'scheduled', "the SDK's OnlineMeetingType enum");
     assert.deepEqual(meeting.participants?.additionalData?.producers, []);
     assert.equal(meeting.participants?.organizer?.identity?.additionalData?.azureApplicationInstance, null);
   });

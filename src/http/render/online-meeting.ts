@@ -6,6 +6,7 @@ import {
   meetingSettings,
   type OnlineMeeting,
   onlineMeetingRole,
+  onlineMeetingType,
   settingNames,
 } from '../../graph/online-meeting.js';
 import type { ApiVersion } from '../../graph/types.js';
@@ -127,7 +128,12 @@ function render(m: MeetingRecord, ctx: ViewContext): MeetingProperties {
     meetingOptionsWebUrl: d.meetingOptionsWebUrl,
     externalId: m.externalId,
     videoTeleconferenceId: m.videoTeleconferenceId,
-    meetingType: null,
+    // A meeting made through this API is scheduled (it has a start and an end); a live event is a broadcast.
+    meetingType: evolvable(
+      d.settings.isBroadcast ? 'broadcast' : 'scheduled',
+      onlineMeetingType.evolvable[ctx.version],
+      ctx,
+    ),
     ...settings,
     lobbyBypassSettings: d.settings.lobbyBypassSettings && {
       ...d.settings.lobbyBypassSettings,
