@@ -11,6 +11,7 @@ import { clip } from './common/text.js';
 import { parseDateTimeOffset } from './domain/date-time.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
 import type { MeetingService } from './domain/online-meetings.js';
+import { csdlDocument } from './graph/csdl.js';
 import { badRequest, GraphError, methodNotAllowed, notFound, serviceNotAvailable } from './graph/errors.js';
 import type { Fidelity } from './graph/online-meeting.js';
 import { apiVersions } from './graph/types.js';
@@ -172,6 +173,12 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
     if (state.ready) return reply.type(graphContentType).send({ status: 'ready', storage: services.storage });
     return sendGraphError(request, reply, notReady(state.reason));
   });
+
+  // Public, as Graph's is: the CSDL of what is served, which the @odata.context links point into.
+  for (const version of apiVersions) {
+    const document = csdlDocument(version);
+    app.get(`/${version}/$metadata`, async (_request, reply) => reply.type('application/xml').send(document));
+  }
 
   await app.register(
     async (scope) =>

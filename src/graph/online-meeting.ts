@@ -70,6 +70,7 @@ export const onlineMeetingType = graphEnum('onlineMeetingType', [
   'meetnow',
   'unknownFutureValue',
 ]);
+export const bodyType = graphEnum('bodyType', ['text', 'html']);
 export const meetingCapabilities = graphEnum('meetingCapabilities', ['questionAndAnswer', 'unknownFutureValue']);
 export const broadcastMeetingAudience = graphEnum('broadcastMeetingAudience', [
   'roleIsAttendee',
@@ -444,34 +445,49 @@ const responseProperties = (version: ApiVersion) => ({
   meetingType: onlineMeetingType.response,
   ...Object.fromEntries(settingNames(version).map((n) => [n, meetingSettings[n].schema])),
   autoAdmittedUsers: nullableString(),
-  participants: Type.Object({
-    organizer: responseParticipant,
-    attendees: Type.Array(responseParticipant),
-    // Beta declares them; v1.0 answers carry them as observed.
-    producers: Type.Optional(Type.Array(responseParticipant)),
-    contributors: Type.Optional(Type.Array(responseParticipant)),
+  participants: Type.Object(
+    {
+      organizer: responseParticipant,
+      attendees: Type.Array(responseParticipant),
+      // Beta declares them; v1.0 answers carry them as observed.
+      producers: Type.Optional(Type.Array(responseParticipant)),
+      contributors: Type.Optional(Type.Array(responseParticipant)),
+    },
+    { title: graphType('meetingParticipants') },
+  ),
+  joinMeetingIdSettings: Type.Object(
+    { isPasscodeRequired: Type.Boolean(), joinMeetingId: Type.String(), passcode: nullableString() },
+    { title: graphType('joinMeetingIdSettings') },
+  ),
+  audioConferencing: Type.Object(
+    {
+      conferenceId: Type.String(),
+      tollNumber: nullableString(),
+      tollFreeNumber: nullableString(),
+      tollNumbers: Type.Array(Type.String()),
+      tollFreeNumbers: Type.Array(Type.String()),
+      dialinUrl: Type.String(),
+    },
+    { title: graphType('audioConferencing') },
+  ),
+  chatInfo: Type.Object(
+    { threadId: Type.String(), messageId: Type.String(), replyChainMessageId: nullableString() },
+    { title: graphType('chatInfo') },
+  ),
+  joinInformation: Type.Object(
+    { content: Type.String(), contentType: bodyType.response },
+    { title: graphType('itemBody') },
+  ),
+  // Always null here: graphmeet has no video interop provider.
+  cloudVideoInteropInfo: complexType('cloudVideoInteropInfo', {
+    moreInfoWebUrl: nullableString(),
+    tenantKey: nullableString(),
+    videoTeleconferenceId: nullableString(),
   }),
-  joinMeetingIdSettings: Type.Object({
-    isPasscodeRequired: Type.Boolean(),
-    joinMeetingId: Type.String(),
-    passcode: nullableString(),
-  }),
-  audioConferencing: Type.Object({
-    conferenceId: Type.String(),
-    tollNumber: nullableString(),
-    tollFreeNumber: nullableString(),
-    tollNumbers: Type.Array(Type.String()),
-    tollFreeNumbers: Type.Array(Type.String()),
-    dialinUrl: Type.String(),
-  }),
-  chatInfo: Type.Object({
-    threadId: Type.String(),
-    messageId: Type.String(),
-    replyChainMessageId: nullableString(),
-  }),
-  joinInformation: Type.Object({ content: Type.String(), contentType: Type.String() }),
-  cloudVideoInteropInfo: Type.Null(),
 });
+
+/** The response schema's properties of a version, for the CSDL document ($metadata). */
+export const responsePropertiesOf = perVersion(responseProperties);
 
 /** The properties a `$select` may name, per version (everything but the annotation). */
 export const selectableProperties = perVersion(

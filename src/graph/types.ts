@@ -26,6 +26,9 @@ export const odataType = Type.Optional(Type.String({ pattern: '^#?microsoft\\.gr
 export type ApiVersion = 'v1.0' | 'beta';
 export const apiVersions: readonly ApiVersion[] = ['v1.0', 'beta'];
 
+/** Every enum's members in each version's order, by type name: what the CSDL document declares. */
+export const enumMembers = new Map<string, Record<ApiVersion, readonly string[]>>();
+
 /**
  * An enum of Graph. Members listed after `unknownFutureValue` are "evolvable": Graph only returns them to
  * clients that send `Prefer: include-unknown-enum-members`. A version may order the members differently
@@ -38,6 +41,7 @@ export function graphEnum<const M extends readonly string[]>(
   betaOrder: readonly M[number][] = members,
 ) {
   type Member = M[number];
+  enumMembers.set(graphType(name), { 'v1.0': members, beta: betaOrder });
   const settable = members.filter((m) => m !== 'unknownFutureValue');
   const after = (order: readonly Member[]) => order.slice(order.indexOf('unknownFutureValue') + 1);
   return {
@@ -49,7 +53,11 @@ export function graphEnum<const M extends readonly string[]>(
       type: ['string', 'null'],
       enum: [...settable, null],
     }),
-    response: Type.Unsafe<Member | null>({ type: ['string', 'null'], enum: [...members, null] }),
+    response: Type.Unsafe<Member | null>({
+      title: graphType(name),
+      type: ['string', 'null'],
+      enum: [...members, null],
+    }),
   };
 }
 
