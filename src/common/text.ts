@@ -5,3 +5,8 @@
 export function clip(value: string, max = 120): string {
   return value.length > max ? `${value.slice(0, max)}…` : value;
 }
+
+const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Escapes text and attribute values alike, for HTML and XML. */
+export const escapeMarkup = (value: string) => value.replace(/[&<>"']/g, (c) => escapes[c] as string);

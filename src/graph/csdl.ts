@@ -1,3 +1,4 @@
+import { escapeMarkup } from '../common/text.js';
 import { observedProperties, responsePropertiesOf } from './online-meeting.js';
 import { type ApiVersion, enumMembers } from './types.js';
 
@@ -29,7 +30,6 @@ interface Types {
 }
 
 const typeName = (title: string) => title.replace(/^microsoft\.graph\./, '');
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 
 /** The Edm type of a schema, declaring the complex and enum types it reaches on the way. */
 function edmType(name: string, schema: JsonSchema, types: Types, version: ApiVersion): string {
@@ -64,7 +64,7 @@ function propertiesOf(
     .filter(([name]) => !name.startsWith('@') && !entity?.skip.includes(name))
     .map(([name, schema]) => {
       const key = entity && name === 'id' ? ' Nullable="false"' : '';
-      return `<Property Name="${escape(name)}" Type="${edmType(name, schema, types, version)}"${key}/>`;
+      return `<Property Name="${escapeMarkup(name)}" Type="${edmType(name, schema, types, version)}"${key}/>`;
     });
 }
 
@@ -99,7 +99,7 @@ export function csdlDocument(version: ApiVersion): string {
     ),
     ...[...types.enums].map(
       ([name, members]) =>
-        `<EnumType Name="${name}">${members.map((m, i) => `<Member Name="${escape(m)}" Value="${i}"/>`).join('')}</EnumType>`,
+        `<EnumType Name="${name}">${members.map((m, i) => `<Member Name="${escapeMarkup(m)}" Value="${i}"/>`).join('')}</EnumType>`,
     ),
     '<Action Name="createOrGet" IsBound="true">',
     '<Parameter Name="bindingParameter" Type="Collection(graph.onlineMeeting)"/>',

@@ -1,3 +1,4 @@
+import { escapeMarkup } from '../common/text.js';
 import type { Locale } from './negotiate.js';
 
 /**
@@ -182,9 +183,8 @@ const catalogs: Record<Locale, Catalog> = {
   },
 };
 
-const escapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-/** Escapes text and attribute values alike: every value that is not the server's own markup goes through it. */
-export const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => escapes[c] as string);
+/** Every value that is not the server's own markup goes through it. */
+export const escapeHtml = escapeMarkup;
 
 /** Groups digits in threes for reading out: 123456789012 -> "123 456 789 012". */
 const grouped = (digits: string) => digits.replace(/(\d{3})(?=\d)/g, '$1 ');
