@@ -19,7 +19,6 @@ import { registerAdminRoutes } from './http/admin/index.js';
 import { registerBearerAuth } from './http/bearer-auth.js';
 import {
   AdmissionGate,
-  alwaysServed,
   defaultEdgeLimits,
   type EdgeLimits,
   edgeServerOptions,
@@ -77,7 +76,7 @@ const notReady = (reason: string) => serviceNotAvailable(`Not ready: ${reason}`)
 /** The HTTP app, without listening: used by the server process, the CLI and the tests alike. */
 export async function buildApp(services: AppServices, deps: HttpOptions) {
   const edge = deps.edge ?? defaultEdgeLimits;
-  const gate = new AdmissionGate(edge.maxConcurrentRequests);
+  const gate = new AdmissionGate(edge.maxConcurrentRequests, edge.maxEventLoopDelayMs);
   const options: FastifyServerOptions = {
     ...edgeServerOptions(edge, gate, deps.https),
     ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
@@ -137,7 +136,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
 
   registerRequestContext(app);
   registerHostCheck(app);
-  await registerLoadShedding(app, edge, gate);
+  registerLoadShedding(app, gate);
   registerDrain(app);
 
   app.addHook('onResponse', async (request, reply) => {
@@ -165,10 +164,10 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
   );
 
   // Liveness: the process answers. Readiness: it can also reach and write its database (for a load balancer).
-  app.get('/_graphmeet/health', { config: alwaysServed }, async (_request, reply) =>
+  app.get('/_graphmeet/health', async (_request, reply) =>
     reply.type(graphContentType).send({ status: 'ok', storage: services.storage }),
   );
-  app.get('/_graphmeet/ready', { config: alwaysServed }, async (request, reply) => {
+  app.get('/_graphmeet/ready', async (request, reply) => {
     const state = await services.readiness();
     if (state.ready) return reply.type(graphContentType).send({ status: 'ready', storage: services.storage });
     return sendGraphError(request, reply, notReady(state.reason));

@@ -1,10 +1,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
-import underPressure from '@fastify/under-pressure';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import { settings } from '../config/config.js';
-import { badRequest, GraphError, headersTooLarge, requestTimeout, serviceNotAvailable } from '../graph/errors.js';
+import { badRequest, type GraphError, headersTooLarge, requestTimeout, serviceNotAvailable } from '../graph/errors.js';
 import { errorBody, graphContentType, retryAfterSeconds } from './graph-error.js';
 import { clientRequestIdOf, newRequestId } from './request-context.js';
 
@@ -37,25 +37,42 @@ export const defaultEdgeLimits: EdgeLimits = {
 const timeoutCheckIntervalMs = 500;
 
 /**
- * Requests served at once, counted where Node hands a request over, before any framework work: past the limit a
- * request is answered 503 with a body made here, which costs a small part of what serving it would. Overload then
- * spends the CPU on the requests accepted, and their latency stays bounded by the limit instead of growing with the
- * number of clients.
+ * Turns requests away where Node hands them over, before any framework work, when the server cannot serve them in
+ * time: past `maxConcurrentRequests` in flight, or while the event loop lags more than `maxEventLoopDelayMs` (the CPU
+ * is starved). A request turned away gets 503 with Retry-After and a body made here, which costs a small part of what
+ * serving it would; overload then spends the CPU on the requests accepted, and their latency stays bounded instead of
+ * growing with the number of clients. Health and readiness are always served.
  */
 export class AdmissionGate {
   private inFlight = 0;
   /** Requests turned away since the last report. */
   turnedAway = 0;
+  private readonly lag: LagMonitor | undefined;
 
-  constructor(readonly max: number) {}
+  constructor(
+    readonly max: number,
+    maxEventLoopDelayMs: number,
+  ) {
+    this.lag = maxEventLoopDelayMs > 0 ? new LagMonitor(maxEventLoopDelayMs) : undefined;
+  }
+
+  /** Starts watching the event loop: once the server listens, so that its start-up work does not count. */
+  start(): void {
+    this.lag?.start();
+  }
+
+  stop(): void {
+    this.lag?.stop();
+  }
 
   wrap(handler: (req: IncomingMessage, res: ServerResponse) => void) {
-    if (this.max === 0) return handler;
+    const max = this.max === 0 ? Number.POSITIVE_INFINITY : this.max;
+    if (max === Number.POSITIVE_INFINITY && !this.lag) return handler;
     const release = () => {
       this.inFlight--;
     };
     return (req: IncomingMessage, res: ServerResponse) => {
-      if (this.inFlight >= this.max && !alwaysServedUrl.test(req.url ?? '')) {
+      if ((this.inFlight >= max || this.lag?.lagging) && !alwaysServedUrl.test(req.url ?? '')) {
         this.turnedAway++;
         refuse(req, res, overloaded());
         return;
@@ -68,7 +85,42 @@ export class AdmissionGate {
   }
 }
 
-/** Health and readiness (see alwaysServed). */
+/**
+ * The event loop's lag, sampled every half second: the mean delay Node measured, or, when the loop was blocked for
+ * the whole interval (no delay measured at all), how late the sampling timer itself ran.
+ */
+class LagMonitor {
+  lagging = false;
+  private readonly histogram = monitorEventLoopDelay({ resolution: lagResolutionMs });
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly maxMs: number) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.histogram.enable();
+    let last = performance.now();
+    this.timer = setInterval(() => {
+      const now = performance.now();
+      const late = now - last - lagSampleMs;
+      last = now;
+      const mean = this.histogram.mean / 1e6 - lagResolutionMs;
+      this.histogram.reset();
+      this.lagging = Math.max(Number.isNaN(mean) ? 0 : mean, late) > this.maxMs;
+    }, lagSampleMs).unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    this.histogram.disable();
+  }
+}
+
+const lagSampleMs = 500;
+const lagResolutionMs = 10;
+
+/** Health and readiness, which load balancers must reach however busy the server is. */
 const alwaysServedUrl = /^\/_graphmeet\/(health|ready)(\?|$)/;
 
 /** Graph's error envelope written straight to the response, outside the framework. */
@@ -124,43 +176,27 @@ export function registerHostCheck(app: FastifyInstance): void {
   });
 }
 
-/**
- * The route config of health and readiness, which a load balancer must reach however busy the server is: the event
- * loop check lets them through (the admission gate knows them by their URL).
- */
-export const alwaysServed = { pressureHandler: () => undefined } as const;
-
 const overloaded = () =>
   serviceNotAvailable(`The server is busy serving other requests. Try again in ${retryAfterSeconds} seconds.`);
 
 /** How often the log says how many requests were turned away, when any were. */
 const reportEveryMs = 10_000;
 
-/**
- * The gate's report, and the other way to shed: while the event loop lags more than `maxEventLoopDelayMs` (the CPU
- * is starved; @fastify/under-pressure measures it), a request gets 503 with Retry-After.
- */
-export async function registerLoadShedding(app: FastifyInstance, limits: EdgeLimits, gate: AdmissionGate) {
-  if (limits.maxEventLoopDelayMs > 0) {
-    await app.register(underPressure, {
-      maxEventLoopDelay: limits.maxEventLoopDelayMs,
-      retryAfter: retryAfterSeconds,
-      customError: class extends GraphError {
-        constructor() {
-          super(503, 'serviceNotAvailable', overloaded().message);
-        }
-      },
-    });
-  }
+/** The gate's watch of the event loop, from the moment the server listens; and its report in the log. */
+export function registerLoadShedding(app: FastifyInstance, gate: AdmissionGate): void {
+  app.addHook('onListen', async () => gate.start());
   const report = setInterval(() => {
     if (gate.turnedAway === 0) return;
     app.log.warn(
       { turnedAway: gate.turnedAway },
-      `turned away ${gate.turnedAway} requests with 503 in the last ${reportEveryMs / 1000} s: more than ${gate.max} were in flight (--max-concurrent-requests)`,
+      `turned away ${gate.turnedAway} requests with 503 in the last ${reportEveryMs / 1000} s: more than ${gate.max} were in flight (--max-concurrent-requests), or the event loop lagged (--max-event-loop-delay)`,
     );
     gate.turnedAway = 0;
   }, reportEveryMs).unref();
-  app.addHook('onClose', async () => clearInterval(report));
+  app.addHook('onClose', async () => {
+    clearInterval(report);
+    gate.stop();
+  });
 }
 
 /**
