@@ -3,7 +3,7 @@ import { type AppServices, buildApp } from './app.js';
 import { type Clock, systemClock } from './common/clock.js';
 import { Directory, type DirectoryMode } from './domain/directory.js';
 import { DirectoryAdmin } from './domain/directory-admin.js';
-import { MeetingService } from './domain/online-meetings.js';
+import { type JoinLinkStyle, MeetingService } from './domain/online-meetings.js';
 import type { Fidelity } from './graph/online-meeting.js';
 import type { EdgeLimits } from './http/edge.js';
 import type { AdminKey } from './identity/admin-key.js';
@@ -27,6 +27,8 @@ export interface ComposeOptions {
   publicUrl: () => string;
   tollNumber: string;
   tollFreeNumber: string;
+  /** The form of new meetings' joinWebUrl; default classic. */
+  joinLinkStyle?: JoinLinkStyle;
   clock?: Clock;
   bodyLimit: number;
   /** Timeouts and load shedding; default: the settings' defaults. */
@@ -51,6 +53,7 @@ export async function composeApp(o: ComposeOptions) {
       publicUrl: o.publicUrl,
       tollNumber: o.tollNumber || null,
       tollFreeNumber: o.tollFreeNumber || null,
+      ...(o.joinLinkStyle ? { joinLinkStyle: o.joinLinkStyle } : {}),
     }),
     admin: new DirectoryAdmin({ store: o.store, clock, directory }),
     verifier: new TokenVerifier(o.signingKeys, () => [o.issuer, o.publicUrl()], clock, o.trustedIssuers),

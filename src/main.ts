@@ -90,6 +90,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       maxEventLoopDelayMs: config.maxEventLoopDelay,
     },
     fidelity: config.fidelity,
+    joinLinkStyle: config.joinLinkStyle,
     tollNumber: config.tollNumber,
     tollFreeNumber: config.tollFreeNumber,
     logger,

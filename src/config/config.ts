@@ -32,6 +32,7 @@ export interface Config {
   adminKeyFile: string | undefined;
   directory: 'open' | 'closed';
   fidelity: 'observed' | 'schema';
+  joinLinkStyle: 'classic' | 'short';
   devTokens: boolean;
   trustIssuers: string[];
   trustJwksUri: string | undefined;
@@ -354,6 +355,17 @@ export const settings = {
     parse: (raw, name) => {
       if (raw !== 'observed' && raw !== 'schema')
         throw new ConfigError(`${name} must be observed or schema, got '${raw}'`);
+      return raw;
+    },
+  }),
+  joinLinkStyle: setting({
+    key: 'joinLinkStyle',
+    flag: '--join-link-style <style>',
+    env: 'GRAPHMEET_JOIN_LINK_STYLE',
+    default: 'classic',
+    doc: 'The joinWebUrl of new meetings. classic: <public-url>/l/meetup-join/{thread}/0?context=…; short: <public-url>/meet/{joinMeetingId}?p={token}, the form Teams hands out since 2026. Lookups take either form for every meeting.',
+    parse: (raw, name) => {
+      if (raw !== 'classic' && raw !== 'short') throw new ConfigError(`${name} must be classic or short, got '${raw}'`);
       return raw;
     },
   }),

@@ -40,6 +40,18 @@ export function joinWebUrlFor({ publicUrl, threadId, tenantId, organizerId, mess
   return `${publicUrl}/l/meetup-join/${encodeLower(threadId)}/${messageId}?context=${encodeLower(context)}`;
 }
 
+/**
+ * The short link Teams hands out since 2026 (MC772556): `/meet/{joinMeetingId}?p={opaque token}`. The token is made
+ * with the link and kept in it, as the meeting keeps its link; a lookup by the link goes by the meeting ID.
+ */
+export function shortJoinWebUrlFor(publicUrl: string, joinMeetingId: string): string {
+  let token = '';
+  for (let i = 0; i < 18; i++) token += linkTokenAlphabet[randomInt(linkTokenAlphabet.length)];
+  return `${publicUrl}/meet/${joinMeetingId}?p=${token}`;
+}
+
+const linkTokenAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
 function digits(count: number): string {
   let out = String(randomInt(1, 10)); // no leading zero: the id is read out and typed as a number
   while (out.length < count) out += String(randomInt(0, 10));

@@ -36,6 +36,7 @@ import {
   newVideoTeleconferenceId,
   parseJoinWebUrl,
   parseMeetingId,
+  shortJoinWebUrlFor,
 } from './identifiers.js';
 import { applyUpdate, checkUpdate } from './online-meeting-update.js';
 import { authorize, type Grant } from './permissions.js';
@@ -49,7 +50,14 @@ export interface MeetingServiceOptions {
   publicUrl: () => string;
   tollNumber: string | null;
   tollFreeNumber: string | null;
+  /**
+   * `classic`: `…/l/meetup-join/{thread}/{message}?context=…`; `short`: `…/meet/{joinMeetingId}?p={token}`, the form
+   * Teams hands out since 2026. Default: classic. Either form of a meeting's link finds it, whichever it was made with.
+   */
+  joinLinkStyle?: JoinLinkStyle;
 }
+
+export type JoinLinkStyle = 'classic' | 'short';
 
 /** Whose meetings a request is about: undefined for `/me`, else the `{userId}` of `/users/{userId}`. */
 export type PathUser = string | undefined;
@@ -286,7 +294,10 @@ export class MeetingService {
         },
         chatMessageId: messageId,
         expiryDateTime: expiryOfNewMeeting(r.end),
-        joinWebUrl: joinWebUrlFor({ publicUrl, threadId, tenantId, organizerId, messageId }),
+        joinWebUrl:
+          this.o.joinLinkStyle === 'short'
+            ? shortJoinWebUrlFor(publicUrl, r.ids.joinMeetingId)
+            : joinWebUrlFor({ publicUrl, threadId, tenantId, organizerId, messageId }),
         meetingOptionsWebUrl:
           `${publicUrl}/meetingOptions/?organizerId=${organizerId}&tenantId=${tenantId}` +
           `&threadId=${encodeURIComponent(threadId.replace(':', '_'))}&messageId=${messageId}&language=en-US`,

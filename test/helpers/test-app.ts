@@ -6,6 +6,7 @@ import path from 'node:path';
 import { composeApp } from '../../src/compose.js';
 import type { DirectoryMode } from '../../src/domain/directory.js';
 import type { DirectoryAdmin, GrantTargetInput } from '../../src/domain/directory-admin.js';
+import type { JoinLinkStyle } from '../../src/domain/online-meetings.js';
 import type { Fidelity } from '../../src/graph/online-meeting.js';
 import { defaultEdgeLimits } from '../../src/http/edge.js';
 import { adminKeyFileName, loadAdminKey } from '../../src/identity/admin-key.js';
@@ -55,6 +56,7 @@ export interface TestAppOptions {
   trustedIssuers?: TrustedIssuers;
   /** Default: the server's default (observed). */
   fidelity?: Fidelity;
+  joinLinkStyle?: JoinLinkStyle;
 }
 
 /** A new tenant and a user in it, so that each test works on its own data. */
@@ -86,6 +88,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     // test run's, not the server's. The process-level tests (edge.*.test.ts) exercise load shedding.
     edge: { ...defaultEdgeLimits, maxEventLoopDelayMs: 0 },
     ...(options.fidelity ? { fidelity: options.fidelity } : {}),
+    ...(options.joinLinkStyle ? { joinLinkStyle: options.joinLinkStyle } : {}),
     tollNumber: '+1 425-555-0100',
     tollFreeNumber: '+1 800-555-0100',
     ...(options.https ? { https: options.https } : {}),
