@@ -55,6 +55,8 @@ export interface HttpOptions {
   edge?: EdgeLimits;
   /** Default: observed. */
   fidelity?: Fidelity;
+  /** Explain mode for every request (else only for those that ask with x-graphmeet-explain: true). */
+  explain?: boolean;
   /** A pino logger; none in tests that do not look at logs. */
   logger?: FastifyBaseLogger;
   https?: { key: string; cert: string };
@@ -134,7 +136,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
     });
   });
 
-  registerRequestContext(app);
+  registerRequestContext(app, deps.explain ?? false);
   registerHostCheck(app);
   registerLoadShedding(app, gate);
   registerDrain(app);

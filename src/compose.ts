@@ -35,6 +35,8 @@ export interface ComposeOptions {
   edge?: EdgeLimits;
   /** Observed fields in answers, or the schema's only; default: observed. */
   fidelity?: Fidelity;
+  /** Explain mode for every request; default: only for requests that ask. */
+  explain?: boolean;
   /** A pino logger; none in tests that do not look at logs. */
   logger?: FastifyBaseLogger;
   https?: { key: string; cert: string };
@@ -73,6 +75,7 @@ export async function composeApp(o: ComposeOptions) {
     bodyLimit: o.bodyLimit,
     ...(o.edge ? { edge: o.edge } : {}),
     ...(o.fidelity ? { fidelity: o.fidelity } : {}),
+    ...(o.explain ? { explain: o.explain } : {}),
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.https ? { https: o.https } : {}),
   });

@@ -91,6 +91,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     },
     fidelity: config.fidelity,
     joinLinkStyle: config.joinLinkStyle,
+    explain: config.explain,
     tollNumber: config.tollNumber,
     tollFreeNumber: config.tollFreeNumber,
     logger,

@@ -33,6 +33,7 @@ export interface Config {
   directory: 'open' | 'closed';
   fidelity: 'observed' | 'schema';
   joinLinkStyle: 'classic' | 'short';
+  explain: boolean;
   devTokens: boolean;
   trustIssuers: string[];
   trustJwksUri: string | undefined;
@@ -368,6 +369,14 @@ export const settings = {
       if (raw !== 'classic' && raw !== 'short') throw new ConfigError(`${name} must be classic or short, got '${raw}'`);
       return raw;
     },
+  }),
+  explain: setting({
+    key: 'explain',
+    flag: '--explain',
+    env: 'GRAPHMEET_EXPLAIN',
+    default: false,
+    doc: 'Every 4xx answer keeps Graph’s body and adds a header, x-graphmeet-explain, naming the rule that refused the request and how to satisfy it. Without it, a request asks for this with x-graphmeet-explain: true.',
+    parse: boolean,
   }),
   devTokens: setting({
     key: 'devTokens',

@@ -113,7 +113,9 @@ export class Directory {
    */
   async assertApplicationAccess(p: ApplicationPrincipal, userId: string): Promise<void> {
     const policy = await this.store.directory.effectivePolicy(p.tenantId, userId);
-    if (!policy?.appIds.includes(p.appId)) throw noApplicationAccessPolicy();
+    if (!policy?.appIds.includes(p.appId)) {
+      throw noApplicationAccessPolicy({ tenantId: p.tenantId, appId: p.appId, userId });
+    }
   }
 
   /**

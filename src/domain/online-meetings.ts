@@ -452,7 +452,12 @@ function reachable(
     if (who === 'organizer or attendee') return meeting;
     throw forbidden('Only the organizer of the meeting can change or delete it.');
   }
-  throw notReachable(meetingId);
+  throw notReachable(
+    meetingId,
+    meeting
+      ? `meeting access: the meeting exists, but user ${user.id} is neither its organizer nor an attendee; only they can read it (only the organizer can change it). Use the organizer's token, or /users/{organizerId} with an application token.`
+      : `meeting id: no meeting with this id exists in tenant ${user.tenantId} (never made, deleted, or made in another tenant or by another organizer's token).`,
+  );
 }
 
 /** The stored id of the meeting a client's `meetingId` names; a malformed one is not found, like a missing one. */
@@ -462,6 +467,9 @@ function storedIdOf(meetingId: string): string {
   return idOf(key);
 }
 
-/** A malformed id, no such meeting, or not the user's: one answer for all three. */
-const notReachable = (meetingId: string) =>
-  notFound(`No online meeting with id '${clip(meetingId)}' was found for this user.`);
+/** A malformed id, no such meeting, or not the user's: one answer for all three (explain mode tells them apart). */
+const notReachable = (meetingId: string, why?: string) =>
+  notFound(`No online meeting with id '${clip(meetingId)}' was found for this user.`).explained(
+    why ??
+      'meeting id: it is not an id graphmeet issues (base64 of 1*{organizer}*{message}**{thread}). Use the id a create or createOrGet answered with.',
+  );

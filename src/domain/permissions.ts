@@ -66,5 +66,9 @@ export function authorize(principal: Principal, operation: Operation): Grant {
   if (accepted.some((p) => held.has(p))) return grant;
   throw forbidden(
     `Missing ${kind} permissions on the request. API requires one of '${accepted.join(', ')}'. ${kind === 'scope' ? 'Scopes' : 'Roles'} on the request '${[...held].join(', ')}'`,
+  ).explained(
+    kind === 'scope'
+      ? `permissions: ${operation} needs one of the delegated scopes ${accepted.join(', ')} in the token's scp claim. Ask for it when getting the token (graphmeet token --scopes ${accepted[0]}; with the token endpoint, the app must have it consented).`
+      : `permissions: ${operation} needs one of the application roles ${accepted.join(', ')} in the token's roles claim. Grant it to the app (its roles) and get a new token.`,
   );
 }

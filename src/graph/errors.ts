@@ -24,6 +24,12 @@ export const errorEnvelope = Type.Object({
  * whose message is never shown.
  */
 export class GraphError extends Error {
+  /**
+   * For explain mode: the rule that refused the request and how to satisfy it, where Graph's own message does not
+   * say (it is kept as Graph words it). Never part of the body.
+   */
+  explanation: string | undefined;
+
   constructor(
     readonly status: number,
     readonly code: string,
@@ -31,6 +37,12 @@ export class GraphError extends Error {
   ) {
     super(message);
     this.name = 'GraphError';
+  }
+
+  /** This error, with the explanation explain mode adds to it. */
+  explained(explanation: string): this {
+    this.explanation = explanation;
+    return this;
   }
 }
 
@@ -45,8 +57,12 @@ export const adminUnauthorized = (message: string) => new GraphError(401, 'Unaut
 export const forbidden = (message: string) => new GraphError(403, 'Forbidden', message);
 
 /** What the real service answers when no policy lets the app act for the user (msgraph-sdk-dotnet#2350). */
-export const noApplicationAccessPolicy = () =>
-  new GraphError(403, 'General', 'No application access policy found for this app.');
+export const noApplicationAccessPolicy = (at: { tenantId: string; appId: string; userId: string }) =>
+  new GraphError(403, 'General', 'No application access policy found for this app.').explained(
+    `application access policy: no policy granted to user ${at.userId}, nor tenant-wide, lists app ${at.appId}. ` +
+      `Grant one: graphmeet policy create --tenant ${at.tenantId} --name <name> --app-ids ${at.appId}, then ` +
+      `graphmeet policy grant --tenant ${at.tenantId} --name <name> --user ${at.userId} (or --global).`,
+  );
 
 export const notFound = (message: string) => new GraphError(404, 'NotFound', message);
 

@@ -12,7 +12,7 @@ import {
 } from '../graph/errors.js';
 import { readOnlyProperties } from '../graph/online-meeting.js';
 import { databaseUnavailable } from '../storage/unavailable.js';
-import { applyRequestContext } from './request-context.js';
+import { applyRequestContext, explainHeader } from './request-context.js';
 
 /** Graph's JSON content type, which the SDKs accept as application/json. */
 export const graphContentType =
@@ -47,6 +47,10 @@ export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err
   applyRequestContext(request, reply);
   // A client may retry a 503 (the database is down or read-only, the server overloaded) after this many seconds.
   if (error.status === 503) reply.header('retry-after', String(retryAfterSeconds));
+  // The body stays Graph's; the reason goes beside it. A header takes printable ASCII only.
+  if (request.explain && error.status < 500) {
+    reply.header(explainHeader, (error.explanation ?? error.message).replace(/[^\x20-\x7e]/g, '?'));
+  }
   return reply
     .code(error.status)
     .type(graphContentType)

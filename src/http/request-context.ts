@@ -5,6 +5,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The client's `client-request-id`, or our request id when it sent none (Graph does the same). */
     clientRequestId: string;
+    /** Explain mode: a 4xx answer says in a header which rule refused the request and how to satisfy it. */
+    explain: boolean;
   }
 }
 
@@ -26,8 +28,18 @@ export function applyRequestContext(request: FastifyRequest, reply: FastifyReply
   reply.header('client-request-id', request.clientRequestId);
 }
 
-/** Every response carries `request-id` and echoes `client-request-id`, errors included. */
-export function registerRequestContext(app: FastifyInstance): void {
+/** The header that asks for explain mode on one request, and carries the explanation on the answer. */
+export const explainHeader = 'x-graphmeet-explain';
+
+/**
+ * Every response carries `request-id` and echoes `client-request-id`, errors included. Explain mode is on for every
+ * request with `explainAll` (--explain), else for requests that send `x-graphmeet-explain: true`.
+ */
+export function registerRequestContext(app: FastifyInstance, explainAll = false): void {
   app.decorateRequest('clientRequestId', '');
-  app.addHook('onRequest', async (request, reply) => applyRequestContext(request, reply));
+  app.decorateRequest('explain', false);
+  app.addHook('onRequest', async (request, reply) => {
+    request.explain = explainAll || request.headers[explainHeader] === 'true';
+    applyRequestContext(request, reply);
+  });
 }

@@ -79,7 +79,7 @@ export class TokenVerifier {
       }));
     } catch (err) {
       if (err instanceof GraphError) throw err;
-      throw invalidToken(describeJoseError(err));
+      throw invalidToken(describeJoseError(err)).explained(`token: ${explainJoseError(err, this.clock.now())}`);
     }
     return { principal: principalOf(payload), acceptedUntil: (payload.exp as number) + clockToleranceSeconds };
   }
@@ -99,7 +99,11 @@ export class TokenVerifier {
     const trusted = this.trusted;
     const template = trusted?.issuers.find((t) => withTenant(t, tid) === iss);
     if (!trusted || !template || typeof iss !== 'string') {
-      throw invalidToken('Access token validation failure. Invalid issuer.');
+      throw invalidToken('Access token validation failure. Invalid issuer.').explained(
+        `token: its issuer ${JSON.stringify(iss)} is neither this server's own (${this.ownIssuerBases()
+          .map((base) => issuerFor(base, tid))
+          .join(' or ')}; --issuer must match graphmeet token's) nor a trusted one (--trust-issuer).`,
+      );
     }
     return { key: this.remoteKeys(iss), issuer: iss, audiences: trusted.audiences };
   }
@@ -108,7 +112,11 @@ export class TokenVerifier {
   private readonly ownKey: JWTVerifyGetKey = async (header) => {
     const key = await this.own.verificationKey(header.kid);
     if (!key)
-      throw invalidToken('Access token validation failure. The token is signed with a key the server does not know.');
+      throw invalidToken(
+        'Access token validation failure. The token is signed with a key the server does not know.',
+      ).explained(
+        `token: it was signed with key ${header.kid ?? '(no kid)'}, which this server does not have (graphmeet keys list shows its keys). It was likely minted with another data dir or database: use graphmeet token with this server's --data-dir or --database-url.`,
+      );
     return key.publicKey;
   };
 
@@ -188,6 +196,25 @@ function principalOf(payload: JWTPayload): Principal {
 
 function stringClaim(value: unknown): string | null {
   return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** What exactly failed, with the values involved, for explain mode. */
+function explainJoseError(err: unknown, now: number): string {
+  const at = (seconds: unknown) => (typeof seconds === 'number' ? new Date(seconds * 1000).toISOString() : 'unknown');
+  if (err instanceof joseErrors.JWTExpired) {
+    return `it expired at ${at(err.payload.exp)}; it is now ${new Date(now).toISOString()}. Get a new token.`;
+  }
+  if (err instanceof joseErrors.JWTClaimValidationFailed) {
+    if (err.claim === 'nbf') return `it is valid from ${at(err.payload.nbf)} only (nbf).`;
+    if (err.claim === 'aud') {
+      return `its audience ${JSON.stringify(err.payload.aud)} is not one this server accepts (${graphAudiences.join(', ')}, or --trust-audience for trusted issuers).`;
+    }
+    return `its '${err.claim}' claim is missing or not accepted.`;
+  }
+  if (err instanceof joseErrors.JWSSignatureVerificationFailed) {
+    return 'its signature does not match the key its header names: the token was changed after it was signed.';
+  }
+  return describeJoseError(err);
 }
 
 function describeJoseError(err: unknown): string {

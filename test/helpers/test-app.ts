@@ -57,6 +57,7 @@ export interface TestAppOptions {
   /** Default: the server's default (observed). */
   fidelity?: Fidelity;
   joinLinkStyle?: JoinLinkStyle;
+  explain?: boolean;
 }
 
 /** A new tenant and a user in it, so that each test works on its own data. */
@@ -89,6 +90,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     edge: { ...defaultEdgeLimits, maxEventLoopDelayMs: 0 },
     ...(options.fidelity ? { fidelity: options.fidelity } : {}),
     ...(options.joinLinkStyle ? { joinLinkStyle: options.joinLinkStyle } : {}),
+    ...(options.explain ? { explain: options.explain } : {}),
     tollNumber: '+1 425-555-0100',
     tollFreeNumber: '+1 800-555-0100',
     ...(options.https ? { https: options.https } : {}),
