@@ -21,13 +21,13 @@ before(async () => {
 after(() => t.close());
 
 /** The client exactly as the README tells users to build it: only the base URL and the token differ. */
-function clientWith(token: string): GraphServiceClient {
+function clientWith(token: string, server = baseUrl): GraphServiceClient {
   const tokens: AccessTokenProvider = {
     getAuthorizationToken: async () => token,
-    getAllowedHostsValidator: () => new AllowedHostsValidator(new Set([new URL(baseUrl).hostname])),
+    getAllowedHostsValidator: () => new AllowedHostsValidator(new Set([new URL(server).hostname])),
   };
   const adapter = new GraphRequestAdapter(new BaseBearerTokenAuthenticationProvider(tokens));
-  adapter.baseUrl = `${baseUrl}/v1.0`;
+  adapter.baseUrl = `${server}/v1.0`;
   return createGraphServiceClient(adapter);
 }
 
@@ -218,5 +218,52 @@ describe('@microsoft/msgraph-sdk (kiota): the rest of the lifecycle', () => {
         return true;
       },
     );
+  });
+});
+
+describe('@microsoft/msgraph-sdk (kiota): fidelity to the real service', () => {
+  test("when the docs' createOrGet example names a presenter the directory has not met, then the SDK gets the meeting with them as presenter", async () => {
+    const organizer = { ...newUser(), upn: `organizer-${randomUUID().slice(0, 8)}@contoso.com` };
+    const client = await userClient(organizer);
+    const presenterId = randomUUID();
+    const meeting = await client.me.onlineMeetings.createOrGet.post({
+      externalId: randomUUID(),
+      subject: 'Create a meeting with customId provided',
+      participants: {
+        attendees: [{ identity: { user: { id: presenterId } }, role: 'presenter', upn: 'test1@contoso.com' }],
+      },
+    });
+    assert.equal(meeting?.participants?.attendees?.[0]?.identity?.user?.id, presenterId);
+    assert.equal(meeting?.participants?.attendees?.[0]?.role, 'presenter');
+  });
+
+  test('when a request is refused and asks for explain mode, then the ODataError carries the explanation header', async () => {
+    const client = clientWith(await t.userToken(newUser(), ['User.Read']));
+    await assert.rejects(
+      client.me.onlineMeetings.post({ subject: 'x' }, { headers: { 'x-graphmeet-explain': 'true' } }),
+      (err: ODataError) => {
+        assert.equal(err.responseStatusCode, 403);
+        assert.match(
+          String(err.responseHeaders?.['x-graphmeet-explain']),
+          /delegated scopes OnlineMeetings\.ReadWrite/,
+        );
+        return true;
+      },
+    );
+  });
+
+  test('when a server hands out short join links, then the SDK finds the meeting by its short link', async () => {
+    const shortApp = await startTestApp({ joinLinkStyle: 'short' });
+    try {
+      const client = clientWith(await shortApp.userToken(newUser()), await shortApp.listen());
+      const made = await client.me.onlineMeetings.post({ subject: 'short' });
+      assert.match(made?.joinWebUrl ?? '', /\/meet\/\d{12}\?p=/);
+      const found = await client.me.onlineMeetings.get({
+        queryParameters: { filter: `JoinWebUrl eq '${made?.joinWebUrl}'` },
+      });
+      assert.equal(found?.value?.[0]?.id, made?.id);
+    } finally {
+      await shortApp.close();
+    }
   });
 });
