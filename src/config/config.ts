@@ -68,6 +68,15 @@ const integer =
     return n;
   };
 
+/** One of a few words, e.g. `open` or `closed`. */
+const oneOf =
+  <const T extends string>(...values: T[]): Parser<T> =>
+  (raw, name) => {
+    if (!(values as string[]).includes(raw))
+      throw new ConfigError(`${name} must be ${values.join(' or ')}, got '${raw}'`);
+    return raw as T;
+  };
+
 const boolean: Parser<boolean> = (raw, name) => {
   const v = raw.toLowerCase();
   if (['1', 'true', 'yes', 'on'].includes(v)) return true;
@@ -342,10 +351,7 @@ export const settings = {
     env: 'GRAPHMEET_DIRECTORY',
     default: 'open',
     doc: 'open: a signed-in user unknown to the directory is added on first use. closed: only users an administrator added may call.',
-    parse: (raw, name) => {
-      if (raw !== 'open' && raw !== 'closed') throw new ConfigError(`${name} must be open or closed, got '${raw}'`);
-      return raw;
-    },
+    parse: oneOf('open', 'closed'),
   }),
   fidelity: setting({
     key: 'fidelity',
@@ -365,10 +371,7 @@ export const settings = {
     env: 'GRAPHMEET_JOIN_LINK_STYLE',
     default: 'classic',
     doc: 'The joinWebUrl of new meetings. classic: <public-url>/l/meetup-join/{thread}/0?context=…; short: <public-url>/meet/{joinMeetingId}?p={token}, the form Teams hands out since 2026. Lookups take either form for every meeting.',
-    parse: (raw, name) => {
-      if (raw !== 'classic' && raw !== 'short') throw new ConfigError(`${name} must be classic or short, got '${raw}'`);
-      return raw;
-    },
+    parse: oneOf('classic', 'short'),
   }),
   explain: setting({
     key: 'explain',

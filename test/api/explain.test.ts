@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { SignJWT } from 'jose';
-import { issuer, newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { forgedToken } from '../helpers/security-matrix.js';
+import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 /**
  * Explain mode: a 4xx keeps Graph's body exactly and adds `x-graphmeet-explain`, naming the rule that refused the
@@ -76,23 +76,12 @@ describe('explain mode', () => {
   test('when the token expired, or is signed with a key the server does not have, then the header says when, or which key and why', async () => {
     const user = newUser();
     const now = Math.floor(Date.now() / 1000);
-    const claims = {
-      iss: `${issuer}/${user.tenantId}/v2.0`,
-      aud: 'https://graph.microsoft.com',
-      tid: user.tenantId,
-      oid: user.id,
-      scp: 'OnlineMeetings.ReadWrite',
-    };
-    const expired = await new SignJWT({ ...claims, iat: now - 7200, nbf: now - 7200, exp: now - 3600 })
-      .setProtectedHeader({ alg: 'RS256', kid: t.key.kid })
-      .sign(t.key.privateKey);
+    const expired = await forgedToken(t, user, { times: { iat: now - 7200, nbf: now - 7200, exp: now - 3600 } });
     const a = await explained((extra) => send(t, 'GET', '/v1.0/me/onlineMeetings/x', expired, extra));
     assert.equal(a.status, 401);
     assert.match(a.explanation, /^token: it expired at \d{4}-\d{2}-\d{2}T.*Get a new token\.$/);
 
-    const otherKid = await new SignJWT({ ...claims, iat: now, nbf: now, exp: now + 600 })
-      .setProtectedHeader({ alg: 'RS256', kid: 'from-another-data-dir' })
-      .sign(t.key.privateKey);
+    const otherKid = await forgedToken(t, user, { kid: 'from-another-data-dir' });
     const b = await explained((extra) => send(t, 'GET', '/v1.0/me/onlineMeetings/x', otherKid, extra));
     assert.equal(b.status, 401);
     assert.match(

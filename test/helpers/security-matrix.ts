@@ -19,10 +19,17 @@ export interface SecurityTarget {
 
 type Claims = Record<string, unknown>;
 
-async function forgedToken(
+/** A token of the test app's issuer for `user`, changed as asked (claims, key, kid, algorithm, times). */
+export async function forgedToken(
   t: TestApp,
   user: TestUser,
-  change: { claims?: Claims; signWith?: 'other-key'; alg?: 'HS256'; times?: { iat: number; nbf: number; exp: number } },
+  change: {
+    claims?: Claims;
+    signWith?: 'other-key';
+    kid?: string;
+    alg?: 'HS256';
+    times?: { iat: number; nbf: number; exp: number };
+  },
 ) {
   const now = Math.floor(Date.now() / 1000);
   const times = change.times ?? { iat: now, nbf: now, exp: now + 3600 };
@@ -40,7 +47,7 @@ async function forgedToken(
   }
   const key =
     change.signWith === 'other-key' ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey : t.key.privateKey;
-  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: t.key.kid }).sign(key);
+  return new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: change.kid ?? t.key.kid }).sign(key);
 }
 
 /**
