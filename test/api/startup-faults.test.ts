@@ -7,7 +7,7 @@ import { after, describe, test } from 'node:test';
 import { sqliteFileName } from '../../src/storage/open-store.js';
 import { newServerBackend } from '../helpers/backends.js';
 import { pgQuery, testDatabaseUrl } from '../helpers/database.js';
-import { runCliToEnd, startServerProcess } from '../helpers/server-process.js';
+import { runCli, runCliToEnd, startServerProcess } from '../helpers/server-process.js';
 
 /**
  * A start that cannot succeed ends at once with one line on stderr that names the cause and the fix, a non-zero exit
@@ -35,8 +35,16 @@ function unwritable(target: string): void {
   }
 }
 
+/** Runs `graphmeet serve` to its end; one that starts after all is stopped after 20 s, and the test then fails. */
 async function serveFails(args: string[]) {
-  const { code, stderr, stdout } = await runCliToEnd(['serve', '--port', '0', '--log-level', 'warn', ...args]);
+  const child = runCli(['serve', '--port', '0', '--log-level', 'warn', ...args]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearTimeout(timer);
   return { code, stderr, stdout };
 }
 
@@ -134,6 +142,12 @@ describe('start-up faults', () => {
         assert.equal(migrated.code, 0, migrated.stderr);
         const database = new URL(backend.databaseUrl as string).pathname.slice(1);
         await pgQuery(testDatabaseUrl as string, `alter database ${database} set default_transaction_read_only = on`);
+        // The setting reaches new sessions only; a pooler (pgbouncer in CI) would hand out the old ones.
+        await pgQuery(
+          testDatabaseUrl as string,
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [database],
+        );
         const { code, stderr } = await serveFails(backend.flags);
         assert.equal(code, 1);
         assertOneLine(
