@@ -8,6 +8,7 @@ import { type Config, ConfigError, usesTls } from './config/config.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
 import { parseDirectorySeed } from './domain/directory-seed.js';
 import { GraphError } from './graph/errors.js';
+import { edgeLimitsOf } from './http/edge.js';
 import { type AdminKey, loadAdminKey } from './identity/admin-key.js';
 import { ensureWritableDir } from './identity/data-dir.js';
 import { SigningKeyRing } from './identity/signing-key.js';
@@ -82,13 +83,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       : {}),
     publicUrl: () => config.publicUrl ?? origin,
     bodyLimit: config.bodyLimit,
-    edge: {
-      headerTimeoutMs: config.headerTimeout * 1000,
-      requestTimeoutMs: config.requestTimeout * 1000,
-      keepAliveTimeoutMs: config.keepAliveTimeout * 1000,
-      maxConcurrentRequests: config.maxConcurrentRequests,
-      maxEventLoopDelayMs: config.maxEventLoopDelay,
-    },
+    edge: edgeLimitsOf(config),
     fidelity: config.fidelity,
     joinLinkStyle: config.joinLinkStyle,
     explain: config.explain,

@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { settings } from '../config/config.js';
+import { type Config, settings } from '../config/config.js';
 import { badRequest, type GraphError, headersTooLarge, requestTimeout, serviceNotAvailable } from '../graph/errors.js';
 import { errorBody, graphContentType, retryAfterSeconds } from './graph-error.js';
 import { clientRequestIdOf, newRequestId } from './request-context.js';
@@ -25,13 +25,29 @@ export interface EdgeLimits {
   maxEventLoopDelayMs: number;
 }
 
-export const defaultEdgeLimits: EdgeLimits = {
-  headerTimeoutMs: settings.headerTimeout.default * 1000,
-  requestTimeoutMs: settings.requestTimeout.default * 1000,
-  keepAliveTimeoutMs: settings.keepAliveTimeout.default * 1000,
+type EdgeSettings = Pick<
+  Config,
+  'headerTimeout' | 'requestTimeout' | 'keepAliveTimeout' | 'maxConcurrentRequests' | 'maxEventLoopDelay'
+>;
+
+/** The limits the settings give (timeouts in seconds there). */
+export function edgeLimitsOf(c: EdgeSettings): EdgeLimits {
+  return {
+    headerTimeoutMs: c.headerTimeout * 1000,
+    requestTimeoutMs: c.requestTimeout * 1000,
+    keepAliveTimeoutMs: c.keepAliveTimeout * 1000,
+    maxConcurrentRequests: c.maxConcurrentRequests,
+    maxEventLoopDelayMs: c.maxEventLoopDelay,
+  };
+}
+
+export const defaultEdgeLimits = edgeLimitsOf({
+  headerTimeout: settings.headerTimeout.default,
+  requestTimeout: settings.requestTimeout.default,
+  keepAliveTimeout: settings.keepAliveTimeout.default,
   maxConcurrentRequests: settings.maxConcurrentRequests.default,
-  maxEventLoopDelayMs: settings.maxEventLoopDelay.default,
-};
+  maxEventLoopDelay: settings.maxEventLoopDelay.default,
+});
 
 /** Node checks header and request timeouts on a timer; its default (30 s) would let a slow client stay that long. */
 const timeoutCheckIntervalMs = 500;
