@@ -90,7 +90,7 @@ export class AdmissionGate {
     return (req: IncomingMessage, res: ServerResponse) => {
       if ((this.inFlight >= max || this.lag?.lagging) && !alwaysServedUrl.test(req.url ?? '')) {
         this.turnedAway++;
-        refuse(req, res, overloaded());
+        refuse(req, res);
         return;
       }
       this.inFlight++;
@@ -139,17 +139,17 @@ const lagResolutionMs = 10;
 /** Health and readiness, which load balancers must reach however busy the server is. */
 const alwaysServedUrl = /^\/_graphmeet\/(health|ready)(\?|$)/;
 
-/** Graph's error envelope written straight to the response, outside the framework. */
-function refuse(req: IncomingMessage, res: ServerResponse, error: GraphError): void {
+/** The 503 of a request turned away, in Graph's envelope, written straight to the response outside the framework. */
+function refuse(req: IncomingMessage, res: ServerResponse): void {
   const id = newRequestId();
   const clientRequestId = clientRequestIdOf(req.headers['client-request-id'], id);
-  const body = JSON.stringify(errorBody(error, id, clientRequestId));
-  res.writeHead(error.status, {
+  const body = JSON.stringify(errorBody(overloaded(), id, clientRequestId));
+  res.writeHead(503, {
     'content-type': graphContentType,
     'content-length': Buffer.byteLength(body),
     'request-id': id,
     'client-request-id': clientRequestId,
-    ...(error.status === 503 ? { 'retry-after': String(retryAfterSeconds) } : {}),
+    'retry-after': String(retryAfterSeconds),
   });
   res.end(body);
 }
