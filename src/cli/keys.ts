@@ -29,6 +29,8 @@ export function addKeyCommands(program: Command): void {
   );
   subcommand(keys, 'retire', 'Remove a signing key that no longer signs: tokens it signed stop being accepted.')
     .argument('<kid>', 'the key id (see graphmeet keys list)', nonEmpty)
+    // A kid is a base64url thumbprint, so one in 64 starts with '-': it is the argument, not an unknown option.
+    .allowUnknownOption()
     .action(
       withStore(async (store, kid: string, _opts, command: Command) => {
         const ring = await signingKeysOf(store, command);
