@@ -24,7 +24,7 @@ export interface RunningServer {
 
 /** config -> data dir, keys and store -> composeApp -> seed -> listen. */
 export async function startServer(config: Config): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel, base: { service: 'graphmeet' } }, logDestination());
+  const logger = await createLogger(config);
   await faultAt(config, 'data dir', () => ensureWritableDir(config.dataDir));
   const clock = systemClock;
   const { store, description } = await faultAt(config, 'database', () =>
@@ -55,12 +55,14 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
 
   let tls: { cert: string; key: string } | undefined;
+  let certFile: string | undefined;
   if (config.certFile && config.keyFile) {
     tls = readTlsFiles({ certFile: config.certFile, keyFile: config.keyFile });
+    certFile = config.certFile;
   } else if (usesTls(config)) {
     const files = await ensureLocalhostCertificate(config.dataDir);
     tls = readTlsFiles(files);
-    logger.info({ certFile: files.certFile }, `TLS certificate: ${files.certFile} (trust it with NODE_EXTRA_CA_CERTS)`);
+    certFile = files.certFile;
   }
 
   let origin = '';
@@ -94,20 +96,34 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   try {
     if (config.seed) await loadSeed(services.admin, config.seed, logger);
-    logger.info({ dataDir: config.dataDir, storage: store.dialect }, `${description} (${store.dialect})`);
-    if (adminKey.file) logger.info({ adminKeyFile: adminKey.file }, `admin API key: ${adminKey.file}`);
-    else
-      logger.info('admin API key: the one whose digest the database holds (set by the node that first started on it)');
     if (config.devTokens) {
       logger.warn(
         '--dev-tokens: the token endpoint gives delegated tokens for directory users to anyone. Never use it outside development.',
       );
     }
+    // The one line an operator reads at start: where to connect, where the data is, and the files they need.
+    const where = {
+      data: config.databaseUrl ? `PostgreSQL ${description}` : `SQLite in ${config.dataDir}`,
+      directory: config.directory,
+      adminKey: adminKey.file ?? 'the one the database holds the digest of (from the node that started first)',
+      ...(certFile ? { certificate: `${certFile} (trust it with NODE_EXTRA_CA_CERTS)` } : {}),
+    };
+    const summary = Object.entries(where)
+      .map(([name, value]) => `${name === 'adminKey' ? 'admin key' : name}: ${value}`)
+      .join(' · ');
+    let first = true;
     await faultAt(config, 'listen', () =>
       app.listen({
         host: config.host,
         port: config.port,
-        listenTextResolver: (address) => `graphmeet listening on ${address}`,
+        // On 0.0.0.0 Fastify names every interface's address: the first line says it all, the others where else.
+        listenTextResolver: (address) => {
+          const line = first
+            ? `graphmeet listening on ${address} · ${summary}`
+            : `graphmeet also answers on ${address}`;
+          first = false;
+          return line;
+        },
       }),
     );
   } catch (err) {
@@ -130,6 +146,29 @@ export async function startServer(config: Config): Promise<RunningServer> {
       logger.info('graphmeet stopped');
     },
   };
+}
+
+/**
+ * JSON lines for collectors, or pino-pretty's lines for a person at a terminal (loaded only then). Pretty output is
+ * written synchronously: a terminal is read by a person, not by a load test.
+ */
+async function createLogger(config: Config): Promise<pino.Logger> {
+  const options = { level: config.logLevel, base: { service: 'graphmeet' } };
+  const pretty = config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+  if (!pretty) return pino(options, logDestination());
+  const { default: prettyStream } = await import('pino-pretty');
+  return pino(
+    options,
+    prettyStream({
+      colorize: process.stdout.isTTY === true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      // The request line reads as one: "request POST /v1.0/me/onlineMeetings 201 (3.1 ms)", its id beside it.
+      messageFormat: '{msg}{if method} {method} {url} {status} ({ms} ms){end}',
+      ignore: 'pid,hostname,service,method,url,status,ms',
+      singleLine: true,
+      sync: true,
+    }),
+  );
 }
 
 /**

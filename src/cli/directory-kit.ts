@@ -1,11 +1,14 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { systemClock } from '../common/clock.js';
 import { DirectoryAdmin } from '../domain/directory-admin.js';
 import { GraphError } from '../graph/errors.js';
 import { ensureDataDir } from '../identity/data-dir.js';
-import { SigningKeyRing } from '../identity/signing-key.js';
+import { type SigningKey, SigningKeyRing } from '../identity/signing-key.js';
 import { openConfiguredStore } from '../storage/open-configured-store.js';
+import { withoutPassword } from '../storage/open-postgres-store.js';
+import { sqliteFileName } from '../storage/open-store.js';
 import type { SqlStore } from '../storage/sql-store.js';
 import { addSettings, configFrom } from './settings.js';
 
@@ -30,13 +33,20 @@ export const withAdmin = <A extends unknown[]>(work: (admin: DirectoryAdmin, ...
     }
   });
 
-/** An action on the configured database (the data dir's, or --database-url's), closed when the action ends. */
+/**
+ * An action on the configured database (the data dir's, or --database-url's), closed when the action ends.
+ * With `existing`, a data dir without a database is not created: the command says where it looked, exit 2.
+ */
 export const withStore =
-  <A extends unknown[]>(work: (store: SqlStore, ...args: A) => Promise<void>) =>
+  <A extends unknown[]>(work: (store: SqlStore, ...args: A) => Promise<void>, { existing = false } = {}) =>
   async (...args: A) => {
     const command = args[args.length - 1] as Command;
     const config = configFrom(command);
-    if (!config.databaseUrl) ensureDataDir(config.dataDir);
+    if (!config.databaseUrl) {
+      const file = path.join(config.dataDir, sqliteFileName);
+      if (existing && !existsSync(file)) notThere(`there is no graphmeet database at ${file}.`);
+      ensureDataDir(config.dataDir);
+    }
     const { store } = await openConfiguredStore(config, { clock: systemClock, server: false });
     try {
       await work(store, ...args);
@@ -89,4 +99,25 @@ export function print(rows: object[], columns: string[], json: boolean | undefin
 export function signingKeysOf(store: SqlStore, command: Command): Promise<SigningKeyRing> {
   const { databaseUrl, dataDir } = configFrom(command);
   return SigningKeyRing.open(store.keys, { dataDir, databaseUrl });
+}
+
+/** The key the server signs with, never a new one: a database without keys is a usage error (exit 2). */
+export async function existingSigningKey(store: SqlStore, command: Command): Promise<SigningKey> {
+  const { databaseUrl, dataDir } = configFrom(command);
+  const ring = await SigningKeyRing.open(store.keys, { create: false });
+  const key = ring.list().at(-1);
+  if (!key) {
+    const where = databaseUrl ? withoutPassword(databaseUrl) : path.join(dataDir, sqliteFileName);
+    notThere(`the database at ${where} has no signing key yet.`);
+  }
+  return key;
+}
+
+/** Data that is not where the command looked: it says where, and how to point it at the server's; exit 2. */
+function notThere(what: string): never {
+  process.stderr.write(
+    `graphmeet: ${what}\nA token must be signed with the key of the server that checks it: pass the server's ` +
+      '--data-dir (or --database-url), or start `graphmeet serve` on this one first, which makes the key.\n',
+  );
+  process.exit(2);
 }

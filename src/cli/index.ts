@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { ConfigError } from '../config/config.js';
 import { DatabaseUnreachable } from '../storage/open-configured-store.js';
@@ -12,10 +13,14 @@ import { addTokenCommand } from './token.js';
 import { addTransferCommands } from './transfer.js';
 import { addUserCommands } from './users.js';
 
+/** The package's version: package.json sits two levels up from both src/cli and dist/cli. */
+export const version: string = createRequire(import.meta.url)('../../package.json').version;
+
 /** Every command of `graphmeet`, one file each. */
 export function buildProgram(): Command {
   const program = new Command('graphmeet')
     .description('A self-hosted server for the Microsoft Graph onlineMeeting API.')
+    .version(version, '-V, --version', 'print the version of graphmeet')
     .showHelpAfterError()
     // Set before the commands are added, so that each inherits it: a command line commander cannot parse (an
     // unknown option, a missing value, a bad argument) is a usage error, exit 2. Help and version exit 0.

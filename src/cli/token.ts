@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { isGuid } from '../common/guid.js';
 import { list } from '../config/config.js';
 import { mintApplicationToken, mintDelegatedToken } from '../identity/tokens.js';
-import { signingKeysOf, withStore } from './directory-kit.js';
+import { existingSigningKey, withStore } from './directory-kit.js';
 import { addSettings, configFrom, usageError } from './settings.js';
 
 const guid = (what: string) => (value: string) => {
@@ -43,29 +43,32 @@ export function addTokenCommand(program: Command): void {
       }
     })
     .action(
-      withStore(async (store, opts, command: Command) => {
-        const key = await (await signingKeysOf(store, command)).signingKey();
-        const { issuer } = configFrom(command);
-        const token = opts.user
-          ? await mintDelegatedToken(
-              {
-                tenantId: opts.tenant,
-                userId: opts.user,
-                userPrincipalName: opts.upn,
-                displayName: opts.name,
-                scopes: list(opts.scopes),
-                appId: opts.clientApp,
-                lifetimeSeconds: opts.lifetime,
-              },
-              key,
-              issuer,
-            )
-          : await mintApplicationToken(
-              { tenantId: opts.tenant, appId: opts.app, roles: list(opts.roles), lifetimeSeconds: opts.lifetime },
-              key,
-              issuer,
-            );
-        process.stdout.write(`${token}\n`);
-      }),
+      withStore(
+        async (store, opts, command: Command) => {
+          const key = await existingSigningKey(store, command);
+          const { issuer } = configFrom(command);
+          const token = opts.user
+            ? await mintDelegatedToken(
+                {
+                  tenantId: opts.tenant,
+                  userId: opts.user,
+                  userPrincipalName: opts.upn,
+                  displayName: opts.name,
+                  scopes: list(opts.scopes),
+                  appId: opts.clientApp,
+                  lifetimeSeconds: opts.lifetime,
+                },
+                key,
+                issuer,
+              )
+            : await mintApplicationToken(
+                { tenantId: opts.tenant, appId: opts.app, roles: list(opts.roles), lifetimeSeconds: opts.lifetime },
+                key,
+                issuer,
+              );
+          process.stdout.write(`${token}\n`);
+        },
+        { existing: true },
+      ),
     );
 }

@@ -1,3 +1,4 @@
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { isLoopbackHost, withTenant } from '../common/urls.js';
 
@@ -20,6 +21,7 @@ export interface Config {
   keyFile: string | undefined;
   issuer: string;
   logLevel: string;
+  logFormat: 'auto' | 'json' | 'pretty';
   bodyLimit: number;
   headerTimeout: number;
   requestTimeout: number;
@@ -50,6 +52,8 @@ export interface Setting<K extends keyof Config = keyof Config> {
   /** Further environment variables read when `env` is not set, in this order (a convention of other tools). */
   alsoEnv?: string[];
   default: Config[K];
+  /** A default that depends on the environment (e.g. the per-user data directory), shown as `default` in help. */
+  defaultFrom?: (env: NodeJS.ProcessEnv) => Config[K];
   doc: string;
   parse: Parser<Config[K]>;
 }
@@ -168,7 +172,8 @@ export const settings = {
     key: 'dataDir',
     flag: '--data-dir <dir>',
     env: 'GRAPHMEET_DATA_DIR',
-    default: '.graphmeet',
+    default: '$XDG_DATA_HOME/graphmeet or ~/.local/share/graphmeet',
+    defaultFrom: userDataDir,
     doc: 'Directory for the SQLite database (meetings, directory, token signing keys), the admin key and the generated TLS certificate. Created on first start.',
     parse: text,
   }),
@@ -264,6 +269,14 @@ export const settings = {
       if (!levels.includes(raw)) throw new ConfigError(`${name} must be one of ${levels.join(', ')}`);
       return raw;
     },
+  }),
+  logFormat: setting({
+    key: 'logFormat',
+    flag: '--log-format <format>',
+    env: 'GRAPHMEET_LOG_FORMAT',
+    default: 'auto',
+    doc: 'json: one JSON object per line (for log collectors). pretty: coloured lines with local times, for a person. auto: pretty when standard output is a terminal, else json.',
+    parse: oneOf('auto', 'json', 'pretty'),
   }),
   bodyLimit: setting({
     key: 'bodyLimit',
@@ -428,10 +441,13 @@ export function loadConfig(
   const out: Record<string, unknown> = {};
   for (const s of Object.values(settings) as Setting[]) {
     const flag = flags[s.key];
-    const envName = [s.env, ...(s.alsoEnv ?? [])].find((name) => env[name] !== undefined) ?? s.env;
-    const raw = flag === undefined ? env[envName] : flag === true ? 'true' : flag === false ? 'false' : flag;
+    // An empty variable counts as unset, as shells and compose files leave them (`GRAPHMEET_DATA_DIR=${DIR:-}`).
+    const envName = [s.env, ...(s.alsoEnv ?? [])].find((name) => env[name] !== undefined && env[name] !== '') ?? s.env;
+    const raw =
+      flag === undefined ? env[envName] || undefined : flag === true ? 'true' : flag === false ? 'false' : flag;
+    const fallback = s.defaultFrom ? s.defaultFrom(env) : s.default;
     out[s.key] =
-      raw === undefined ? s.default : s.parse(raw, flag === undefined ? envName : (s.flag.split(' ')[0] as string));
+      raw === undefined ? fallback : s.parse(raw, flag === undefined ? envName : (s.flag.split(' ')[0] as string));
   }
   const config = out as unknown as Config;
   if ((config.certFile === undefined) !== (config.keyFile === undefined)) {
@@ -445,6 +461,17 @@ export function loadConfig(
   }
   config.dataDir = path.resolve(config.dataDir);
   return config;
+}
+
+/**
+ * The per-user data directory of the XDG base directory spec, as other tools on Linux and macOS use it:
+ * `$XDG_DATA_HOME/graphmeet` when that is an absolute path, else `~/.local/share/graphmeet`. The server then runs
+ * from any directory and every command finds the same data.
+ */
+export function userDataDir(env: NodeJS.ProcessEnv): string {
+  const xdg = env.XDG_DATA_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || homedir(), '.local', 'share');
+  return path.join(base, 'graphmeet');
 }
 
 export function usesTls(config: Config): boolean {

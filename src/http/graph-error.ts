@@ -47,6 +47,9 @@ export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err
   applyRequestContext(request, reply);
   // A client may retry a 503 (the database is down or read-only, the server overloaded) after this many seconds.
   if (error.status === 503) reply.header('retry-after', String(retryAfterSeconds));
+  // A refused token is the one failure the client cannot see the reason of (Graph's message stays terse): the
+  // operator reads it in the log (signed by another key, another issuer, expired ...). It names no token.
+  if (error.status === 401) request.log.warn(`token refused: ${error.explanation ?? error.message}`);
   // The body stays Graph's; the reason goes beside it. A header takes printable ASCII only.
   if (request.explain && error.status < 500) {
     reply.header(explainHeader, (error.explanation ?? error.message).replace(/[^\x20-\x7e]/g, '?'));

@@ -43,6 +43,7 @@ export class SigningKeyRing {
    * Opens the ring on the store's keys. A database without keys gets one: the key file an older graphmeet kept in
    * `dataDir` if there is one (its tokens stay valid; SQLite only: with a `databaseUrl`, a node's own file must not
    * become the key of a shared database), else a new key. Several nodes starting at once may each add one; all are valid.
+   * With `create: false` (the CLI's token command) the ring opens as it is, possibly empty.
    */
   static async open(
     store: KeyStore,
@@ -50,11 +51,12 @@ export class SigningKeyRing {
       dataDir,
       databaseUrl,
       clock = systemClock,
-    }: { dataDir?: string | undefined; databaseUrl?: string | undefined; clock?: Clock } = {},
+      create = true,
+    }: { dataDir?: string | undefined; databaseUrl?: string | undefined; clock?: Clock; create?: boolean } = {},
   ) {
     const ring = new SigningKeyRing(store, clock);
     await ring.reload();
-    if (ring.keys.length === 0) {
+    if (ring.keys.length === 0 && create) {
       const legacy = dataDir && !databaseUrl && readIfPresent(path.join(dataDir, signingKeyFileName));
       const pem = legacy || (await newPrivateKeyPem());
       await store.insertSigningKey(await ring.record(pem));

@@ -14,6 +14,13 @@ const newDataDir = () => {
   dirs.push(dir);
   return dir;
 };
+async function waitFor(condition: () => boolean, ms = 3000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!condition()) {
+    assert.ok(Date.now() < until, 'timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 after(() => {
   for (const d of dirs) rmSync(path.dirname(d), { recursive: true, force: true });
 });
@@ -98,6 +105,26 @@ describe('graphmeet serve and graphmeet token', () => {
       assert.equal((await createAsApp()).status, 201);
     } finally {
       assert.equal(await server.stop(), 0);
+    }
+  });
+
+  test('when serve starts, then one line says the URL, where the data is, the directory mode and the admin key; --log-format pretty makes it readable', async () => {
+    const dataDir = newDataDir();
+    const server = await startServerProcess(['--data-dir', dataDir, '--log-format', 'pretty', '--directory', 'closed']);
+    try {
+      const line =
+        server
+          .output()
+          .split('\n')
+          .find((l) => l.includes('graphmeet listening on')) ?? '';
+      assert.match(line, /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: graphmeet listening on http:\/\/127\.0\.0\.1:\d+ · /);
+      assert.ok(line.includes(`data: SQLite in ${dataDir}`), line);
+      assert.ok(line.includes('directory: closed'), line);
+      assert.ok(line.includes(`admin key: ${path.join(dataDir, 'admin-key')}`), line);
+      await fetch(`${server.url}/_graphmeet/health`);
+      await waitFor(() => /INFO: request GET \/_graphmeet\/health 200 \([\d.]+ ms\)/.test(server.output()));
+    } finally {
+      await server.stop();
     }
   });
 
@@ -205,6 +232,56 @@ describe('graphmeet serve and graphmeet token', () => {
     assert.match(res.stderr, /--port must be a whole number/);
     const env = await runCliToEnd(['serve', '--data-dir', newDataDir()], { GRAPHMEET_PUBLIC_URL: 'ftp://x' });
     assert.match(env.stderr, /GRAPHMEET_PUBLIC_URL must be an http or https URL/);
+  });
+
+  test('when token is run on a data dir with no database, then it creates nothing, says where it looked and exits 2', async () => {
+    const dataDir = newDataDir();
+    const res = await runCliToEnd(['token', '--data-dir', dataDir, '--tenant', randomUUID(), '--user', randomUUID()]);
+    assert.equal(res.code, 2, res.stderr);
+    assert.equal(res.stdout, '');
+    assert.ok(res.stderr.includes(path.join(dataDir, 'graphmeet.sqlite')), res.stderr);
+    assert.match(res.stderr, /pass the server's --data-dir/);
+    assert.equal(existsSync(dataDir), false, 'no data dir is created');
+    // Without --data-dir it looks in the per-user data directory, and creates nothing there either.
+    const home = path.dirname(newDataDir());
+    const atHome = await runCliToEnd(['token', '--tenant', randomUUID(), '--user', randomUUID()], {
+      HOME: home,
+      XDG_DATA_HOME: '',
+      GRAPHMEET_DATA_DIR: '',
+    });
+    assert.equal(atHome.code, 2, atHome.stderr);
+    assert.ok(atHome.stderr.includes(path.join(home, '.local/share/graphmeet/graphmeet.sqlite')), atHome.stderr);
+    assert.equal(existsSync(path.join(home, '.local')), false);
+  });
+
+  test('when a token was minted with another data dir, then the server answers 401 and its log says the key is not its own', async () => {
+    const dataDir = newDataDir();
+    const elsewhere = newDataDir();
+    assert.equal((await runCliToEnd(['keys', 'rotate', '--data-dir', elsewhere])).code, 0);
+    const server = await startServerProcess(['--data-dir', dataDir]);
+    try {
+      const minted = await runCliToEnd([
+        'token',
+        '--data-dir',
+        elsewhere,
+        '--tenant',
+        randomUUID(),
+        '--user',
+        randomUUID(),
+      ]);
+      assert.equal(minted.code, 0, minted.stderr);
+      const res = await fetch(`${server.url}/v1.0/me/onlineMeetings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${minted.stdout.trim()}`, 'content-type': 'application/json' },
+        body: '{}',
+      });
+      assert.equal(res.status, 401);
+      assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'InvalidAuthenticationToken');
+      await waitFor(() => /token refused: .*signed with key .*another data dir/.test(server.output()));
+      assert.ok(!server.output().includes(minted.stdout.trim()), 'the token itself is never logged');
+    } finally {
+      await server.stop();
+    }
   });
 
   test('when token is asked for without a user or app, or with a bad tenant, then it refuses', async () => {

@@ -52,7 +52,7 @@ export async function startServerProcess(args: string[], env: NodeJS.ProcessEnv 
     }, 20_000);
     const onData = (d: Buffer) => {
       out += d;
-      const m = /graphmeet listening on (\S+?)"/.exec(out);
+      const m = /graphmeet listening on (\S+?)[\s"]/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolve(m[1] as string);

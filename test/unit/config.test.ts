@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import { test } from 'node:test';
 import { type ConfigError, loadConfig, settings } from '../../src/config/config.js';
 
@@ -8,7 +9,18 @@ test('when nothing is set, then every setting has its documented default', () =>
   assert.equal(c.port, 7878);
   assert.equal(c.https, false);
   assert.equal(c.publicUrl, undefined);
-  assert.ok(c.dataDir.endsWith('.graphmeet'));
+});
+
+test('when no data dir is given, then it is the per-user data directory, wherever the command runs', () => {
+  assert.equal(loadConfig({}, { HOME: '/home/ada' }).dataDir, '/home/ada/.local/share/graphmeet');
+  assert.equal(loadConfig({}, { HOME: '/home/ada', XDG_DATA_HOME: '/srv/data' }).dataDir, '/srv/data/graphmeet');
+  // The spec says a relative XDG_DATA_HOME is invalid and is ignored.
+  assert.equal(
+    loadConfig({}, { HOME: '/home/ada', XDG_DATA_HOME: 'data' }).dataDir,
+    '/home/ada/.local/share/graphmeet',
+  );
+  assert.equal(loadConfig({}, { HOME: '/home/ada', GRAPHMEET_DATA_DIR: '/tmp/gm' }).dataDir, '/tmp/gm');
+  assert.equal(loadConfig({ dataDir: 'rel' }, { HOME: '/home/ada' }).dataDir, path.resolve('rel'));
 });
 
 test('when a flag and its env var are both set, then the flag wins', () => {

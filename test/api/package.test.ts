@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+
+/**
+ * What a user gets from `npm pack` and `npm i -g ./graphmeet-*.tgz`: the tarball is packed from this checkout and
+ * installed into a prefix of its own (dependencies come from npm's cache; better-sqlite3 builds as it would for a
+ * user), then run from directories that have nothing of graphmeet's in them. Packaging does not touch the database,
+ * so this runs in the SQLite pass of CI only: the PostgreSQL pass would build the same tarball a second time.
+ */
+const root = path.resolve(import.meta.dirname, '../..');
+const run = promisify(execFile);
+const work = mkdtempSync(path.join(tmpdir(), 'graphmeet-package-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+  version: string;
+  devDependencies: Record<string, string>;
+};
+
+describe('the npm package', { skip: process.env.TEST_DATABASE_URL ? 'runs in the SQLite pass' : false }, () => {
+  test('when the packed tarball is installed globally, then graphmeet runs from any directory with its data in the per-user data dir', async () => {
+    await run('npm', ['pack', '--pack-destination', work, '--silent'], { cwd: root, maxBuffer: 16 << 20 });
+    const tarball = readdirSync(work).find((f) => /^graphmeet-.*\.tgz$/.test(f));
+    assert.ok(tarball, 'npm pack wrote a tarball');
+    const prefix = path.join(work, 'prefix');
+    await run(
+      'npm',
+      [
+        'install',
+        '--global',
+        '--prefix',
+        prefix,
+        path.join(work, tarball),
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+      ],
+      { cwd: work, maxBuffer: 16 << 20, timeout: 240_000 },
+    );
+    const installed = path.join(prefix, 'lib', 'node_modules', 'graphmeet');
+    assert.ok(existsSync(path.join(installed, 'dist', 'cli', 'run.js')), 'the built dist/ is inside');
+    assert.equal(existsSync(path.join(installed, 'src')), false, 'the TypeScript sources are not');
+    for (const dev of ['typescript', 'tsx', '@biomejs/biome']) {
+      assert.ok(dev in manifest.devDependencies);
+      assert.equal(existsSync(path.join(installed, 'node_modules', dev)), false, `${dev} is not installed`);
+    }
+    const graphmeet = path.join(prefix, 'bin', 'graphmeet');
+
+    // Somewhere else entirely, as another user would: a home of its own, and a directory with nothing in it.
+    const home = path.join(work, 'home');
+    const elsewhere = path.join(work, 'elsewhere');
+    mkdirSync(home);
+    mkdirSync(elsewhere);
+    const env = { ...process.env, HOME: home, XDG_DATA_HOME: '', GRAPHMEET_DATA_DIR: '' };
+    const version = await run(graphmeet, ['--version'], { cwd: elsewhere, env });
+    assert.equal(version.stdout.trim(), manifest.version);
+
+    const dataDir = path.join(home, '.local', 'share', 'graphmeet');
+    const server = spawn(graphmeet, ['serve', '--port', '0'], {
+      cwd: elsewhere,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const line = await startLine(server);
+      assert.ok(line.includes(`data: SQLite in ${dataDir}`), line);
+      const url = /listening on (\S+)/.exec(line)?.[1] as string;
+      const token = await run(graphmeet, ['token', '--tenant', randomUUID(), '--user', randomUUID()], {
+        cwd: elsewhere,
+        env,
+      });
+      const res = await fetch(`${url}/v1.0/me/onlineMeetings`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token.stdout.trim()}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ subject: 'From the installed package' }),
+      });
+      assert.equal(res.status, 201);
+      assert.ok(existsSync(path.join(dataDir, 'graphmeet.sqlite')));
+      assert.deepEqual(readdirSync(elsewhere), [], 'nothing is written where the command runs');
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((resolve) => server.once('exit', resolve));
+    }
+  });
+});
+
+/** The server's start-up line (it must come within 20 s). */
+function startLine(child: ChildProcess): Promise<string> {
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no start-up line:\n${out}`));
+    }, 20_000);
+    const onData = (d: Buffer) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.includes('graphmeet listening on'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+  });
+}
