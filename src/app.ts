@@ -28,6 +28,8 @@ import {
 import { graphContentType, sendGraphError, toGraphError } from './http/graph-error.js';
 import { keyAsSegment } from './http/key-syntax.js';
 import { registerLoginRoutes } from './http/login/index.js';
+import type { Metrics } from './http/metrics.js';
+import { registerOpenApi } from './http/openapi.js';
 import { RenderedMeetings } from './http/render/online-meeting.js';
 import { newRequestId, registerRequestContext } from './http/request-context.js';
 import { registerGraphRoutes } from './http/routes/index.js';
@@ -47,6 +49,7 @@ export interface AppServices {
   publicUrl: () => string;
   storage: Store['dialect'];
   readiness: Store['readiness'];
+  metrics: Metrics;
 }
 
 export interface HttpOptions {
@@ -136,7 +139,10 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
     });
   });
 
+  // First, so that it sees every route registered after it.
+  await registerOpenApi(app);
   registerRequestContext(app, deps.explain ?? false);
+  services.metrics.register(app);
   registerHostCheck(app);
   registerLoadShedding(app, gate);
   registerDrain(app);

@@ -6,6 +6,7 @@ import { DirectoryAdmin } from './domain/directory-admin.js';
 import { type JoinLinkStyle, MeetingService } from './domain/online-meetings.js';
 import type { Fidelity } from './graph/online-meeting.js';
 import type { EdgeLimits } from './http/edge.js';
+import { Metrics } from './http/metrics.js';
 import type { AdminKey } from './identity/admin-key.js';
 import type { SigningKeyRing } from './identity/signing-key.js';
 import { TokenEndpoint } from './identity/token-endpoint.js';
@@ -45,11 +46,13 @@ export interface ComposeOptions {
 /** The one place the parts are wired together: used by the server process and by the tests alike. */
 export async function composeApp(o: ComposeOptions) {
   const clock = o.clock ?? systemClock;
-  const directory = new Directory(o.store, clock, o.directoryMode);
+  const metrics = new Metrics();
+  const store = metrics.timed(o.store);
+  const directory = new Directory(store, clock, o.directoryMode);
   const services: AppServices = {
     clock,
     meetings: new MeetingService({
-      store: o.store,
+      store,
       directory,
       clock,
       publicUrl: o.publicUrl,
@@ -57,7 +60,7 @@ export async function composeApp(o: ComposeOptions) {
       tollFreeNumber: o.tollFreeNumber || null,
       ...(o.joinLinkStyle ? { joinLinkStyle: o.joinLinkStyle } : {}),
     }),
-    admin: new DirectoryAdmin({ store: o.store, clock, directory }),
+    admin: new DirectoryAdmin({ store, clock, directory }),
     verifier: new TokenVerifier(o.signingKeys, () => [o.issuer, o.publicUrl()], clock, o.trustedIssuers),
     tokens: new TokenEndpoint({
       directory,
@@ -70,6 +73,7 @@ export async function composeApp(o: ComposeOptions) {
     publicUrl: o.publicUrl,
     storage: o.store.dialect,
     readiness: () => o.store.readiness(),
+    metrics,
   };
   const app = await buildApp(services, {
     bodyLimit: o.bodyLimit,

@@ -12,6 +12,7 @@ import {
 } from '../graph/errors.js';
 import { readOnlyProperties } from '../graph/online-meeting.js';
 import { databaseUnavailable } from '../storage/unavailable.js';
+import type {} from './metrics.js';
 import { applyRequestContext, explainHeader } from './request-context.js';
 
 /** Graph's JSON content type, which the SDKs accept as application/json. */
@@ -45,6 +46,7 @@ export function errorBody(error: GraphError, requestId: string, clientRequestId:
 /** Writes Graph's error envelope as the answer to a request. */
 export function sendGraphError(request: FastifyRequest, reply: FastifyReply, error: GraphError): FastifyReply {
   applyRequestContext(request, reply);
+  request.graphError = error;
   // A client may retry a 503 (the database is down or read-only, the server overloaded) after this many seconds.
   if (error.status === 503) reply.header('retry-after', String(retryAfterSeconds));
   // A refused token is the one failure the client cannot see the reason of (Graph's message stays terse): the
