@@ -102,15 +102,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
       );
     }
     // The one line an operator reads at start: where to connect, where the data is, and the files they need.
-    const where = {
-      data: config.databaseUrl ? `PostgreSQL ${description}` : `SQLite in ${config.dataDir}`,
-      directory: config.directory,
-      adminKey: adminKey.file ?? 'the one the database holds the digest of (from the node that started first)',
-      ...(certFile ? { certificate: `${certFile} (trust it with NODE_EXTRA_CA_CERTS)` } : {}),
-    };
-    const summary = Object.entries(where)
-      .map(([name, value]) => `${name === 'adminKey' ? 'admin key' : name}: ${value}`)
-      .join(' · ');
+    const summary = [
+      `data: ${config.databaseUrl ? `PostgreSQL ${description}` : `SQLite in ${config.dataDir}`}`,
+      `directory: ${config.directory}`,
+      `admin key: ${adminKey.file ?? 'the one the database holds the digest of (from the node that started first)'}`,
+      ...(certFile ? [`certificate: ${certFile} (trust it with NODE_EXTRA_CA_CERTS)`] : []),
+    ].join(' · ');
     let first = true;
     await faultAt(config, 'listen', () =>
       app.listen({

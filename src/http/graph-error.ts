@@ -12,7 +12,6 @@ import {
 } from '../graph/errors.js';
 import { readOnlyProperties } from '../graph/online-meeting.js';
 import { databaseUnavailable } from '../storage/unavailable.js';
-import type {} from './metrics.js';
 import { applyRequestContext, explainHeader } from './request-context.js';
 
 /** Graph's JSON content type, which the SDKs accept as application/json. */

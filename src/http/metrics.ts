@@ -2,13 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { GraphError } from '../graph/errors.js';
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The error the answer was made from, if any (for the metrics of refused tokens). */
-    graphError: GraphError | undefined;
-  }
-}
-
 /** Where Prometheus scrapes; public, like the health endpoints (it names no tenant, user or token). */
 export const metricsPath = '/metrics';
 
@@ -62,7 +55,6 @@ export class Metrics {
 
   /** Counts every answer; serves the text format at /metrics. */
   register(app: FastifyInstance): void {
-    app.decorateRequest('graphError', undefined);
     app.addHook('onResponse', async (request, reply) => {
       const { operation, version } = this.routeOf(request);
       const status = reply.statusCode;

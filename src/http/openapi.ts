@@ -79,8 +79,8 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       const transformed = { ...(schema ?? {}), tags: [tag] } as Record<string, unknown>;
       if (group?.security) transformed.security = [{ [group.security]: [] }];
       if (url.endsWith('/oauth2/v2.0/token')) {
-        transformed.summary = 'Token endpoint (client credentials, and with --dev-tokens the password grant)';
-        transformed.consumes = ['application/x-www-form-urlencoded'];
+        transformed.summary =
+          'Token endpoint (form-encoded: client credentials, and with --dev-tokens the password grant)';
       }
       if (route.method === 'HEAD') transformed.hide = true;
       return { schema: transformed as typeof schema, url };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { GraphError } from '../graph/errors.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -7,6 +8,8 @@ declare module 'fastify' {
     clientRequestId: string;
     /** Explain mode: a 4xx answer says in a header which rule refused the request and how to satisfy it. */
     explain: boolean;
+    /** The error the answer was made from, if it is an error (the metrics count refused tokens by it). */
+    graphError: GraphError | undefined;
   }
 }
 
@@ -38,6 +41,7 @@ export const explainHeader = 'x-graphmeet-explain';
 export function registerRequestContext(app: FastifyInstance, explainAll = false): void {
   app.decorateRequest('clientRequestId', '');
   app.decorateRequest('explain', false);
+  app.decorateRequest('graphError', undefined);
   app.addHook('onRequest', async (request, reply) => {
     request.explain = explainAll || request.headers[explainHeader] === 'true';
     applyRequestContext(request, reply);
