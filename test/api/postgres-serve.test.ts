@@ -83,7 +83,7 @@ if (testDatabaseUrl) {
         assert.equal(((await read.json()) as { subject: string }).subject, 'kept in PostgreSQL');
 
         for (const node of [a, b, c]) {
-          assert.match(node.output(), /\(postgres\)/);
+          assert.match(node.output(), /graphmeet listening on \S+ · data: PostgreSQL postgres:\/\/postgres@/);
           assert.doesNotMatch(node.output(), /not-to-be-logged-7f3a/);
         }
       } finally {
