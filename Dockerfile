@@ -5,11 +5,12 @@ WORKDIR /src
 # better-sqlite3 is compiled when no prebuilt binary matches.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+# Only the compiler is needed here: the native module is built below, for the image, by the install of the package.
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json README.md LICENSE ./
 COPY bin ./bin
 COPY src ./src
-RUN npm run build && npm pack --silent && mv graphmeet-*.tgz /tmp/graphmeet.tgz
+RUN npm run build && npm pack --ignore-scripts --silent && mv graphmeet-*.tgz /tmp/graphmeet.tgz
 RUN mkdir /app && cd /app && npm init -y >/dev/null && npm install --omit=dev --no-audit --no-fund /tmp/graphmeet.tgz
 
 FROM node:20-bookworm-slim
