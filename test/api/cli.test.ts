@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { sqliteMeetingIds } from '../helpers/database.js';
-import { runCliToEnd, startServerProcess } from '../helpers/server-process.js';
+import { freshUserEnv, runCliToEnd, startServerProcess } from '../helpers/server-process.js';
 
 const dirs: string[] = [];
 const newDataDir = () => {
@@ -244,11 +244,7 @@ describe('graphmeet serve and graphmeet token', () => {
     assert.equal(existsSync(dataDir), false, 'no data dir is created');
     // Without --data-dir it looks in the per-user data directory, and creates nothing there either.
     const home = path.dirname(newDataDir());
-    const atHome = await runCliToEnd(['token', '--tenant', randomUUID(), '--user', randomUUID()], {
-      HOME: home,
-      XDG_DATA_HOME: '',
-      GRAPHMEET_DATA_DIR: '',
-    });
+    const atHome = await runCliToEnd(['token', '--tenant', randomUUID(), '--user', randomUUID()], freshUserEnv(home));
     assert.equal(atHome.code, 2, atHome.stderr);
     assert.ok(atHome.stderr.includes(path.join(home, '.local/share/graphmeet/graphmeet.sqlite')), atHome.stderr);
     assert.equal(existsSync(path.join(home, '.local')), false);

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { freshUserEnv, serverProcessOf } from '../helpers/server-process.js';
 
 /**
  * What a user gets from `npm pack` and `npm i -g ./graphmeet-*.tgz`: the tarball is packed from this checkout and
@@ -76,27 +77,17 @@ describe('the npm package', () => {
     const elsewhere = path.join(work, 'elsewhere');
     mkdirSync(home);
     mkdirSync(elsewhere);
-    const env = {
-      ...process.env,
-      HOME: home,
-      XDG_DATA_HOME: '',
-      GRAPHMEET_DATA_DIR: '',
-      GRAPHMEET_DATABASE_URL: '',
-      DATABASE_URL: '',
-    };
+    const env = freshUserEnv(home);
     const version = await run(graphmeet, ['--version'], { cwd: elsewhere, env });
     assert.equal(version.stdout.trim(), manifest.version);
 
     const dataDir = path.join(home, '.local', 'share', 'graphmeet');
-    const server = spawn(graphmeet, ['serve', '--port', '0'], {
-      cwd: elsewhere,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const server = await serverProcessOf(
+      spawn(graphmeet, ['serve', '--port', '0'], { cwd: elsewhere, env, stdio: ['ignore', 'pipe', 'pipe'] }),
+    );
     try {
-      const line = await startLine(server);
-      assert.ok(line.includes(`data: SQLite in ${dataDir}`), line);
-      const url = /listening on (\S+)/.exec(line)?.[1] as string;
+      assert.ok(server.output().includes(`data: SQLite in ${dataDir}`), server.output());
+      const url = server.url;
       const token = await run(graphmeet, ['token', '--tenant', randomUUID(), '--user', randomUUID()], {
         cwd: elsewhere,
         env,
@@ -110,30 +101,7 @@ describe('the npm package', () => {
       assert.ok(existsSync(path.join(dataDir, 'graphmeet.sqlite')));
       assert.deepEqual(readdirSync(elsewhere), [], 'nothing is written where the command runs');
     } finally {
-      server.kill('SIGTERM');
-      await new Promise((resolve) => server.once('exit', resolve));
+      await server.stop();
     }
   });
 });
-
-/** The server's start-up line (it must come within 20 s). */
-function startLine(child: ChildProcess): Promise<string> {
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`no start-up line:\n${out}`));
-    }, 20_000);
-    const onData = (d: Buffer) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.includes('graphmeet listening on'));
-      if (line) {
-        clearTimeout(timer);
-        resolve(line);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
-  });
-}

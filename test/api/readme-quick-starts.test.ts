@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
+import { freshUserEnv, type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 
 /**
  * The README's quick starts, run as written: the shell blocks by bash with `graphmeet` on the PATH, the .mjs files
@@ -50,15 +50,7 @@ const home = mkdtempSync(path.join(tmpdir(), 'graphmeet-quick-start-home-'));
 // Inside the checkout's node_modules, so that the snippets' imports resolve to the packages installed here.
 const projectDir = mkdtempSync(path.join(root, 'node_modules', '.graphmeet-quick-start-'));
 const shims = path.join(home, 'bin');
-const env = {
-  ...process.env,
-  HOME: home,
-  XDG_DATA_HOME: '',
-  GRAPHMEET_DATA_DIR: '',
-  GRAPHMEET_DATABASE_URL: '',
-  DATABASE_URL: '',
-  PATH: `${shims}:${process.env.PATH}`,
-};
+const env = { ...freshUserEnv(home), PATH: `${shims}:${process.env.PATH}` };
 let server: ServerProcess | undefined;
 let port = '';
 let token = '';

@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -40,8 +41,25 @@ export async function runCliToEnd(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 /** Starts `graphmeet serve` and waits for its "listening on" line (at most 20 s). */
-export async function startServerProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
-  const child = runCli(['serve', '--port', '0', ...args], env);
+export function startServerProcess(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
+  return serverProcessOf(runCli(['serve', '--port', '0', ...args], env));
+}
+
+/**
+ * The environment of a user whose home is `home` and who has set nothing of graphmeet's: the default data dir is
+ * under that home, whatever this shell (or CI) has set.
+ */
+export const freshUserEnv = (home: string): NodeJS.ProcessEnv => ({
+  ...process.env,
+  HOME: home,
+  XDG_DATA_HOME: '',
+  GRAPHMEET_DATA_DIR: '',
+  GRAPHMEET_DATABASE_URL: '',
+  DATABASE_URL: '',
+});
+
+/** A spawned `graphmeet serve` (from source or installed), once it says where it listens (at most 20 s). */
+export async function serverProcessOf(child: ChildProcessByStdio<null, Readable, Readable>): Promise<ServerProcess> {
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
   const url = await new Promise<string>((resolve, reject) => {
