@@ -8,15 +8,19 @@ import Fastify, {
 } from 'fastify';
 import type { Clock } from './common/clock.js';
 import { clip } from './common/text.js';
+import type { ClockControl } from './domain/clock-control.js';
 import { parseDateTimeOffset } from './domain/date-time.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
+import type { MeetingRooms } from './domain/meeting-rooms.js';
 import type { MeetingService } from './domain/online-meetings.js';
+import { liveEventStreams } from './graph/attendance-report.js';
 import { csdlDocument } from './graph/csdl.js';
 import { badRequest, GraphError, methodNotAllowed, notFound, serviceNotAvailable } from './graph/errors.js';
 import type { Fidelity } from './graph/online-meeting.js';
 import { apiVersions } from './graph/types.js';
 import { registerAdminRoutes } from './http/admin/index.js';
 import { registerBearerAuth } from './http/bearer-auth.js';
+import { registerDownloads } from './http/downloads.js';
 import {
   AdmissionGate,
   defaultEdgeLimits,
@@ -34,6 +38,7 @@ import { RenderedMeetings } from './http/render/online-meeting.js';
 import { newRequestId, registerRequestContext } from './http/request-context.js';
 import { registerGraphRoutes } from './http/routes/index.js';
 import type { AdminKey } from './identity/admin-key.js';
+import type { LinkSigner } from './identity/link-signer.js';
 import type { TokenEndpoint } from './identity/token-endpoint.js';
 import type { TokenVerifier } from './identity/token-verifier.js';
 import type { Store } from './storage/store.js';
@@ -50,6 +55,12 @@ export interface AppServices {
   storage: Store['dialect'];
   readiness: Store['readiness'];
   metrics: Metrics;
+  rooms: MeetingRooms;
+  clockControl: ClockControl;
+  /** Signs download links. */
+  links: LinkSigner;
+  /** The secret page sessions are signed with (kept in the store, shared by every node). */
+  pageKey: string;
 }
 
 export interface HttpOptions {
@@ -192,11 +203,15 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
       registerAdminRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), {
         admin: services.admin,
         key: services.adminKey,
+        rooms: services.rooms,
+        clockControl: services.clockControl,
+        links: services.links,
       }),
     { prefix: '/_graphmeet' },
   );
 
   await registerLoginRoutes(app, { tokens: services.tokens });
+  registerDownloads(app, { rooms: services.rooms, links: services.links, clock: services.clock });
 
   const rendered = new RenderedMeetings();
   for (const version of apiVersions) {
@@ -209,6 +224,8 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
           publicUrl: services.publicUrl,
           rendered,
           fidelity: deps.fidelity ?? 'observed',
+          clock: services.clock,
+          links: services.links,
         });
       },
       { prefix: `/${version}` },
@@ -264,12 +281,23 @@ export function loggableUrl(url: string): string {
 function routeNotFound(method: string, url: string): GraphError {
   const path = url.split('?')[0] ?? '';
   if (!/^\/(v1\.0|beta)(\/|$)/i.test(path)) return notFound(`Nothing is served at '${path}'.`);
-  if (/\/onlineMeetings(\/|$)/i.test(path)) {
+  const segments = path.split('/').filter(Boolean);
+  const last = segments[segments.length - 1] ?? '';
+  // Under onlineMeetings, a known resource with another method; except a stream the version does not have.
+  if (/\/onlineMeetings(\/|$)/i.test(path) && !isStreamOfOtherVersion(path, last)) {
     return methodNotAllowed(`The HTTP method '${method}' is not supported on this onlineMeetings resource.`);
   }
-  const segments = path.split('/').filter(Boolean);
   const segment = segments.length > 1 ? segments[segments.length - 1] : '';
   return badRequest(`Resource not found for the segment '${clip(decodedSegment(segment ?? ''), 100)}'.`);
+}
+
+/** A live-event stream of beta asked for in v1.0 (e.g. /v1.0/…/recording): v1.0 has no such segment. */
+function isStreamOfOtherVersion(path: string, segment: string): boolean {
+  const version = path.toLowerCase().startsWith('/beta/') ? 'beta' : 'v1.0';
+  const name = segment.toLowerCase();
+  return Object.entries(liveEventStreams).some(
+    ([stream, versions]) => stream.toLowerCase() === name && !(versions as readonly string[]).includes(version),
+  );
 }
 
 function decodedSegment(segment: string): string {

@@ -1,13 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { type AppServices, buildApp } from './app.js';
-import { type Clock, systemClock } from './common/clock.js';
+import { SettableClock } from './common/clock.js';
+import { ClockControl } from './domain/clock-control.js';
 import { Directory, type DirectoryMode } from './domain/directory.js';
 import { DirectoryAdmin } from './domain/directory-admin.js';
+import { MeetingRooms } from './domain/meeting-rooms.js';
 import { type JoinLinkStyle, MeetingService } from './domain/online-meetings.js';
 import type { Fidelity } from './graph/online-meeting.js';
 import type { EdgeLimits } from './http/edge.js';
 import { Metrics } from './http/metrics.js';
 import type { AdminKey } from './identity/admin-key.js';
+import { LinkSigner, loadPageKey } from './identity/link-signer.js';
 import type { SigningKeyRing } from './identity/signing-key.js';
 import { TokenEndpoint } from './identity/token-endpoint.js';
 import { TokenVerifier, type TrustedIssuers } from './identity/token-verifier.js';
@@ -30,7 +33,8 @@ export interface ComposeOptions {
   tollFreeNumber: string;
   /** The form of new meetings' joinWebUrl; default classic. */
   joinLinkStyle?: JoinLinkStyle;
-  clock?: Clock;
+  /** graphmeet's time; a new one on the machine's time (then set from the store) when not given. */
+  clock?: SettableClock;
   bodyLimit: number;
   /** Timeouts and load shedding; default: the settings' defaults. */
   edge?: EdgeLimits;
@@ -45,7 +49,10 @@ export interface ComposeOptions {
 
 /** The one place the parts are wired together: used by the server process and by the tests alike. */
 export async function composeApp(o: ComposeOptions) {
-  const clock = o.clock ?? systemClock;
+  const clock = o.clock ?? new SettableClock();
+  const clockControl = new ClockControl(clock, o.store.keys);
+  await clockControl.refresh();
+  const pageKey = await loadPageKey(o.store.keys);
   const metrics = new Metrics();
   const store = metrics.timed(o.store);
   const directory = new Directory(store, clock, o.directoryMode);
@@ -61,6 +68,10 @@ export async function composeApp(o: ComposeOptions) {
       ...(o.joinLinkStyle ? { joinLinkStyle: o.joinLinkStyle } : {}),
     }),
     admin: new DirectoryAdmin({ store, clock, directory }),
+    rooms: new MeetingRooms({ store, directory, clock }),
+    clockControl,
+    links: new LinkSigner(pageKey),
+    pageKey,
     verifier: new TokenVerifier(o.signingKeys, () => [o.issuer, o.publicUrl()], clock, o.trustedIssuers),
     tokens: new TokenEndpoint({
       directory,

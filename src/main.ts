@@ -2,9 +2,10 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
-import { systemClock } from './common/clock.js';
+import { SettableClock } from './common/clock.js';
 import { composeApp } from './compose.js';
 import { type Config, ConfigError, usesTls } from './config/config.js';
+import type { ClockState } from './domain/clock-control.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
 import { parseDirectorySeed } from './domain/directory-seed.js';
 import { GraphError } from './graph/errors.js';
@@ -26,7 +27,8 @@ export interface RunningServer {
 export async function startServer(config: Config): Promise<RunningServer> {
   const logger = await createLogger(config);
   await faultAt(config, 'data dir', () => ensureWritableDir(config.dataDir));
-  const clock = systemClock;
+  // graphmeet's own time: the store's setting is applied once the store is open (composeApp), --clock after that.
+  const clock = new SettableClock();
   const { store, description } = await faultAt(config, 'database', () =>
     openConfiguredStore(config, {
       clock,
@@ -94,7 +96,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     logger,
     ...(tls ? { https: tls } : {}),
   });
+  // Other nodes (and `graphmeet clock`) may move the shared clock: follow them within a second.
+  const clockSync = setInterval(() => {
+    services.clockControl
+      .refresh()
+      .catch((err: Error) => logger.warn(`could not read the clock setting: ${err.message}`));
+  }, 1000);
+  clockSync.unref();
   try {
+    if (config.clock === 'system') await services.clockControl.set({ mode: 'system' });
+    else if (config.clock) await services.clockControl.setTo(config.clock.atMs, config.clock.frozen);
     if (config.seed) await loadSeed(services.admin, config.seed, logger);
     if (config.devTokens) {
       logger.warn(
@@ -107,6 +118,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       `directory: ${config.directory}`,
       `admin key: ${adminKey.file ?? 'the one the database holds the digest of (from the node that started first)'}`,
       ...(certFile ? [`certificate: ${certFile} (trust it with NODE_EXTRA_CA_CERTS)`] : []),
+      ...clockLine(services.clockControl.state()),
     ].join(' · ');
     let first = true;
     await faultAt(config, 'listen', () =>
@@ -124,6 +136,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       }),
     );
   } catch (err) {
+    clearInterval(clockSync);
     await app.close();
     await store.close();
     throw err;
@@ -138,11 +151,18 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return {
     url: origin,
     async close() {
+      clearInterval(clockSync);
       await app.close(); // lets in-flight requests finish
       await store.close();
       logger.info('graphmeet stopped');
     },
   };
+}
+
+/** Said at start when graphmeet's time is not the machine's, which otherwise surprises. */
+function clockLine(state: ClockState): string[] {
+  if (state.mode === 'system') return [];
+  return [`clock: ${state.dateTime}${state.mode === 'frozen' ? ' (stopped)' : ''}, not the machine's time`];
 }
 
 /**

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
-import { systemClock } from '../common/clock.js';
+import { SettableClock } from '../common/clock.js';
+import { ClockControl } from '../domain/clock-control.js';
 import { DirectoryAdmin } from '../domain/directory-admin.js';
 import { GraphError } from '../graph/errors.js';
 import { ensureDataDir } from '../identity/data-dir.js';
@@ -18,6 +19,9 @@ import { addSettings, configFrom } from './settings.js';
  * (users it has seen sign in within the last few seconds are re-read after at most 5 s).
  */
 
+/** graphmeet's time for the CLI: the server's setting, read from the database each command opens. */
+export const cliClock = new SettableClock();
+
 /**
  * An action that runs the administrator's use cases on the data dir's database. A rule the directory refuses
  * (a taken UPN, a missing policy) is said on stderr with exit code 1.
@@ -25,7 +29,7 @@ import { addSettings, configFrom } from './settings.js';
 export const withAdmin = <A extends unknown[]>(work: (admin: DirectoryAdmin, ...args: A) => Promise<void>) =>
   withStore(async (store, ...args: A) => {
     try {
-      await work(new DirectoryAdmin({ store, clock: systemClock }), ...args);
+      await work(new DirectoryAdmin({ store, clock: cliClock }), ...args);
     } catch (err) {
       if (!(err instanceof GraphError)) throw err;
       process.stderr.write(`graphmeet: ${err.message}\n`);
@@ -47,8 +51,9 @@ export const withStore =
       if (existing && !existsSync(file)) notThere(`there is no graphmeet database at ${file}.`);
       ensureDataDir(config.dataDir);
     }
-    const { store } = await openConfiguredStore(config, { clock: systemClock, server: false });
+    const { store } = await openConfiguredStore(config, { clock: cliClock, server: false });
     try {
+      await new ClockControl(cliClock, store.keys).refresh();
       await work(store, ...args);
     } finally {
       await store.close();

@@ -4,6 +4,7 @@ import { ConfigError } from '../config/config.js';
 import { DatabaseUnreachable } from '../storage/open-configured-store.js';
 import { SchemaTooNew } from '../storage/store.js';
 import { addAppCommands } from './apps.js';
+import { addClockCommands } from './clock.js';
 import { addKeyCommands } from './keys.js';
 import { addMigrateCommand } from './migrate.js';
 import { addPolicyCommands } from './policy.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   addUserCommands(program);
   addAppCommands(program);
   addPolicyCommands(program);
+  addClockCommands(program);
   return program;
 }
 

@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { isGuid } from '../common/guid.js';
 import { list } from '../config/config.js';
 import { mintApplicationToken, mintDelegatedToken } from '../identity/tokens.js';
-import { existingSigningKey, withStore } from './directory-kit.js';
+import { cliClock, existingSigningKey, withStore } from './directory-kit.js';
 import { addSettings, configFrom, usageError } from './settings.js';
 
 const guid = (what: string) => (value: string) => {
@@ -60,11 +60,13 @@ export function addTokenCommand(program: Command): void {
                 },
                 key,
                 issuer,
+                cliClock,
               )
             : await mintApplicationToken(
                 { tenantId: opts.tenant, appId: opts.app, roles: list(opts.roles), lifetimeSeconds: opts.lifetime },
                 key,
                 issuer,
+                cliClock,
               );
           process.stdout.write(`${token}\n`);
         },

@@ -32,6 +32,7 @@ export interface Config {
   tollFreeNumber: string;
   seed: string | undefined;
   adminKeyFile: string | undefined;
+  clock: { atMs: number; frozen: boolean } | 'system' | undefined;
   directory: 'open' | 'closed';
   fidelity: 'observed' | 'schema';
   joinLinkStyle: 'classic' | 'short';
@@ -86,6 +87,21 @@ const boolean: Parser<boolean> = (raw, name) => {
   if (['1', 'true', 'yes', 'on'].includes(v)) return true;
   if (['0', 'false', 'no', 'off', ''].includes(v)) return false;
   throw new ConfigError(`${name} must be true or false, got '${raw}'`);
+};
+
+/** `system`, or a date-time with a zone, optionally followed by ` frozen`. */
+const clockStart: Parser<Config['clock']> = (raw, name) => {
+  const value = raw.trim();
+  if (value === '') return undefined;
+  if (value.toLowerCase() === 'system') return 'system';
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,7})?)?(?:Z|[+-]\d\d:\d\d))(\s+frozen)?$/i.exec(value);
+  const atMs = m ? Date.parse(m[1] as string) : Number.NaN;
+  if (!m || Number.isNaN(atMs)) {
+    throw new ConfigError(
+      `${name} must be a date-time with a zone (e.g. 2026-05-04T09:00:00Z, optionally followed by ' frozen') or 'system', got '${raw}'`,
+    );
+  }
+  return { atMs, frozen: m[2] !== undefined };
 };
 
 const httpUrl: Parser<string | undefined> = (raw, name) => {
@@ -349,6 +365,14 @@ export const settings = {
     default: undefined,
     doc: 'Directory seed (JSON: tenants, users, applications, application access policies) loaded at start. Loading is idempotent and only adds or updates.',
     parse: optionalText,
+  }),
+  clock: setting({
+    key: 'clock',
+    flag: '--clock <dateTime>',
+    env: 'GRAPHMEET_CLOCK',
+    default: undefined,
+    doc: "Start graphmeet's time (not the machine's) at this moment, e.g. 2026-05-04T09:00:00Z; add ' frozen' to stop it there, or say 'system' for the machine's time. Kept in the database, so every node and command follows it; the admin API (/_graphmeet/clock) and `graphmeet clock` move it later. Default: the time the database keeps (the machine's, unless set).",
+    parse: clockStart,
   }),
   adminKeyFile: setting({
     key: 'adminKeyFile',

@@ -1,6 +1,7 @@
 import type { Clock } from '../common/clock.js';
 import { isGuid } from '../common/guid.js';
 import { clip } from '../common/text.js';
+import { type LiveEventStream, maxAttendanceReports } from '../graph/attendance-report.js';
 import { badRequest, forbidden, notFound } from '../graph/errors.js';
 import type {
   CreateOnlineMeetingBody,
@@ -11,7 +12,13 @@ import type {
 } from '../graph/online-meeting.js';
 import { meetingSettings } from '../graph/online-meeting.js';
 import type { ApiVersion } from '../graph/types.js';
-import { type DirectoryUser, IdentifierTaken, type MeetingRecord, type Store } from '../storage/store.js';
+import {
+  type AttendanceReportRecord,
+  type DirectoryUser,
+  IdentifierTaken,
+  type MeetingRecord,
+  type Store,
+} from '../storage/store.js';
 import { isObject, merged } from './complex-values.js';
 import {
   addHours,
@@ -212,6 +219,69 @@ export class MeetingService {
     authorize(principal, 'onlineMeeting.getByVideoTeleconferenceId');
     const meeting = await this.lookUp(principal.tenantId, lookup);
     return meeting ? [meeting] : [];
+  }
+
+  /**
+   * The meeting's attendance reports, the latest session first (at most 50), for its organizer only
+   * (meetingattendancereport-list).
+   */
+  async attendanceReports(
+    principal: Principal,
+    path: PathUser,
+    meetingId: string,
+  ): Promise<{ meeting: MeetingRecord; reports: AttendanceReportRecord[] }> {
+    const meeting = await this.artifactsOf(principal, path, meetingId);
+    const reports = await this.o.store.rooms.listAttendanceReports(meeting.tenantId, meeting.id, maxAttendanceReports);
+    return { meeting, reports };
+  }
+
+  /** One attendance report; 404 when the meeting has none by that id (meetingattendancereport-get). */
+  async attendanceReport(
+    principal: Principal,
+    path: PathUser,
+    meetingId: string,
+    reportId: string,
+  ): Promise<{ meeting: MeetingRecord; report: AttendanceReportRecord }> {
+    const meeting = await this.artifactsOf(principal, path, meetingId);
+    const report = await this.o.store.rooms.getAttendanceReport(meeting.tenantId, meeting.id, reportId);
+    if (!report) throw notFound(`The meeting has no attendance report with id '${clip(reportId)}'.`);
+    return { meeting, report };
+  }
+
+  /**
+   * A live event's stream (attendeeReport, recordings): the event and its latest session's report. 404 when the
+   * meeting is no live event, the stream is not enabled in its broadcastSettings, or the event has not happened yet.
+   */
+  async liveEventStream(
+    principal: Principal,
+    path: PathUser,
+    meetingId: string,
+    stream: LiveEventStream,
+  ): Promise<{ meeting: MeetingRecord; report: AttendanceReportRecord }> {
+    const meeting = await this.artifactsOf(principal, path, meetingId);
+    const { isBroadcast, broadcastSettings } = meeting.document.settings;
+    const enabled =
+      stream === 'attendeeReport' ? broadcastSettings?.isAttendeeReportEnabled : broadcastSettings?.isRecordingEnabled;
+    if (!isBroadcast || enabled !== true) {
+      throw notFound(
+        `The meeting has no ${stream}: it is ${isBroadcast ? `a live event without ${stream === 'attendeeReport' ? 'isAttendeeReportEnabled' : 'isRecordingEnabled'}` : 'not a live event'}.`,
+      );
+    }
+    const [report] = await this.o.store.rooms.listAttendanceReports(meeting.tenantId, meeting.id, 1);
+    if (!report) throw notFound(`The live event has not taken place yet, so it has no ${stream}.`);
+    return { meeting, report };
+  }
+
+  /** Artifacts are the organizer's: an invited attendee is refused, others do not find the meeting. */
+  private async artifactsOf(principal: Principal, path: PathUser, meetingId: string): Promise<MeetingRecord> {
+    const grant = authorize(principal, 'onlineMeeting.readArtifacts');
+    const user = await this.userOfPath(principal, path);
+    await this.checkAccessPolicy(principal, grant, user);
+    const meeting = await this.reach(user, meetingId, 'organizer or attendee');
+    if (meeting.organizerId !== user.id) {
+      throw forbidden('Only the organizer of the meeting can read its attendance reports and recordings.');
+    }
+    return meeting;
   }
 
   /**

@@ -8,7 +8,8 @@ export type Operation =
   | 'onlineMeeting.list'
   | 'onlineMeeting.update'
   | 'onlineMeeting.delete'
-  | 'onlineMeeting.getByVideoTeleconferenceId';
+  | 'onlineMeeting.getByVideoTeleconferenceId'
+  | 'onlineMeeting.readArtifacts';
 
 export interface Grant {
   /** Delegated scopes (`scp`), any one of which allows the operation; empty: delegated tokens are refused. */
@@ -48,6 +49,13 @@ export const permissionTable: Readonly<Record<Operation, Grant>> = {
     delegated: [],
     application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'],
     applicationAccessPolicy: false,
+  },
+  // Attendance reports and records, and the live-event streams: meetingattendancereport-list, -get,
+  // attendancerecord-list and onlinemeeting-get (attendeeReport). Application tokens need the access policy too.
+  'onlineMeeting.readArtifacts': {
+    delegated: ['OnlineMeetingArtifact.Read.All'],
+    application: ['OnlineMeetingArtifact.Read.All'],
+    applicationAccessPolicy: true,
   },
 };
 

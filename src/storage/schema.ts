@@ -9,6 +9,8 @@ export interface Database {
   meeting_numbers: MeetingNumbersTable;
   signing_keys: SigningKeysTable;
   server_secrets: ServerSecretsTable;
+  meeting_rooms: MeetingRoomsTable;
+  attendance_reports: AttendanceReportsTable;
 }
 
 export interface OnlineMeetingsTable {
@@ -114,4 +116,23 @@ export interface MeetingNumbersTable {
   number: string;
   tenant_id: string;
   meeting_id: string;
+}
+
+export interface MeetingRoomsTable {
+  tenant_id: string;
+  meeting_id: string;
+  version: number;
+  /** JSON: the session and participants of RoomRecord */
+  state: string;
+  updated_at: string;
+}
+
+export interface AttendanceReportsTable {
+  tenant_id: string;
+  meeting_id: string;
+  report_id: string;
+  meeting_start: string;
+  meeting_end: string;
+  /** JSON: AttendanceReportRecord without its keys */
+  report: string;
 }

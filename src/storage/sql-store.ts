@@ -1,10 +1,11 @@
-import { type Compilable, CompiledQuery, type Kysely, Migrator, type Selectable, sql } from 'kysely';
+import { type Compilable, type Kysely, Migrator, type Selectable, sql } from 'kysely';
 import type { Clock } from '../common/clock.js';
 import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
 import { type Database, type MeetingNumbersTable, type OnlineMeetingsTable, onlineMeetingColumns } from './schema.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { SqlKeyStore } from './sql-key-store.js';
+import { SqlRoomStore } from './sql-room-store.js';
 import {
   IdentifierTaken,
   type MeetingChange,
@@ -17,6 +18,7 @@ import { TransactionBatcher } from './transaction-batcher.js';
 import { exportRows, importRows, type TableRow } from './transfer.js';
 import { databaseUnavailable } from './unavailable.js';
 import { uniqueViolationText } from './unique-violation.js';
+import { writeTransaction } from './write-transaction.js';
 
 /**
  * The one SQL store. Kysely writes the dialect-specific SQL; the queries, the row mapping and the mapping of
@@ -26,6 +28,7 @@ import { uniqueViolationText } from './unique-violation.js';
 export class SqlStore implements Store {
   readonly directory: SqlDirectoryStore;
   readonly keys: SqlKeyStore;
+  readonly rooms: SqlRoomStore;
   private readonly q: MeetingQueries;
   /** Batching, for the store of the whole process; a store inside a transaction() has none. */
   private readonly batch:
@@ -47,6 +50,7 @@ export class SqlStore implements Store {
   ) {
     this.directory = new SqlDirectoryStore(db, clock);
     this.keys = new SqlKeyStore(db, clock);
+    this.rooms = new SqlRoomStore(db, dialect, clock);
     this.q = within?.queries ?? meetingQueries(db, dialect);
     this.batch = within ? undefined : this.batchers();
     this.inTransaction = within !== undefined;
@@ -348,23 +352,9 @@ export class SqlStore implements Store {
     return { meeting: { ...next, version: next.version + 1 } };
   }
 
-  /**
-   * A transaction that may read and then write: on SQLite it takes the write lock first (BEGIN IMMEDIATE), so what
-   * it reads cannot change before it writes, in this process or another; on PostgreSQL the reads lock their rows.
-   */
+  /** See write-transaction.ts. */
   private writeTransaction<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
-    if (this.dialect !== 'sqlite') return this.db.transaction().execute(work);
-    return this.db.connection().execute(async (db) => {
-      await db.executeQuery(beginImmediate);
-      try {
-        const result = await work(db);
-        await db.executeQuery(commit);
-        return result;
-      } catch (err) {
-        await db.executeQuery(rollback);
-        throw err;
-      }
-    });
+    return writeTransaction(this.db, this.dialect, work);
   }
 
   async deleteMeeting(tenantId: string, meetingId: string): Promise<boolean> {
@@ -376,6 +366,17 @@ export class SqlStore implements Store {
         .returning(['join_meeting_id', 'conference_id', 'video_teleconference_id'])
         .executeTakeFirst();
       if (!deleted) return false;
+      // What happened in it goes with it.
+      await db
+        .deleteFrom('meeting_rooms')
+        .where('tenant_id', '=', tenantId)
+        .where('meeting_id', '=', meetingId)
+        .execute();
+      await db
+        .deleteFrom('attendance_reports')
+        .where('tenant_id', '=', tenantId)
+        .where('meeting_id', '=', meetingId)
+        .execute();
       // Its numbers are free again, each found by its own key.
       for (const [kind, number] of numbersOf(deleted)) {
         await db.deleteFrom('meeting_numbers').where('kind', '=', kind).where('number', '=', number).execute();
@@ -416,10 +417,6 @@ async function inTurn<Job, Result>(
   for (const job of jobs) results.push(await apply(db, job));
   return results;
 }
-
-const beginImmediate = CompiledQuery.raw('begin immediate');
-const commit = CompiledQuery.raw('commit');
-const rollback = CompiledQuery.raw('rollback');
 
 /** A query of n rows, compiled the first time a batch of n needs it. */
 function bySize<R = unknown>(build: (n: number) => Compilable<R>) {

@@ -43,6 +43,7 @@ export interface Store {
 
   readonly directory: DirectoryStore;
   readonly keys: KeyStore;
+  readonly rooms: RoomStore;
 
   /** Runs `work` in one transaction: everything it writes lands together or not at all. Not re-entrant. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
@@ -233,3 +234,86 @@ export interface MeetingDocument {
   settings: MeetingSettings;
   attendees: MeetingParticipantInfo[];
 }
+
+/**
+ * A meeting as it happens: its session (while one is going on) and the people in it or in its lobby. Written in one
+ * atomic step per change (see RoomStore.changeRoom), so joins on several nodes never lose one another.
+ */
+export interface RoomRecord {
+  tenantId: string;
+  meetingId: string;
+  /** Bumped by every change; 0 before the first. */
+  version: number;
+  session: { id: string; startedDateTime: string } | null;
+  participants: RoomParticipant[];
+}
+
+export interface RoomParticipant {
+  id: string;
+  /** The same person joining again finds their record by this (users, guests); null for anonymous and callers. */
+  identityKey: string | null;
+  joiner: Joiner;
+  role: RoomRole;
+  state: 'lobby' | 'inMeeting' | 'left' | 'denied';
+  lobbySince: string | null;
+  intervals: { joinDateTime: string; leaveDateTime: string | null }[];
+}
+
+/** What one session of a meeting left behind: the attendance report made when it ended. */
+export interface AttendanceReportRecord {
+  tenantId: string;
+  meetingId: string;
+  id: string;
+  meetingStartDateTime: string;
+  meetingEndDateTime: string;
+  totalParticipantCount: number;
+  records: AttendanceRecordData[];
+}
+
+export interface AttendanceRecordData {
+  id: string;
+  emailAddress: string | null;
+  identity: { id: string | null; displayName: string | null; tenantId: string | null; kind: JoinerKind };
+  role: 'Organizer' | 'Presenter' | 'Attendee';
+  totalAttendanceInSeconds: number;
+  attendanceIntervals: { joinDateTime: string; leaveDateTime: string; durationInSeconds: number }[];
+}
+
+/** Meetings as they happen, and their attendance reports. */
+export interface RoomStore {
+  getRoom(tenantId: string, meetingId: string): Promise<RoomRecord | undefined>;
+  /**
+   * Changes the meeting's room in one atomic step: `change` gets the room as stored (undefined before the first
+   * change) and returns its new state, and the attendance report when the change ended a session; both are written
+   * together. A throw changes nothing and reaches the caller.
+   */
+  changeRoom<T extends { room: RoomRecord; report?: AttendanceReportRecord }>(
+    tenantId: string,
+    meetingId: string,
+    change: (room: RoomRecord | undefined) => T,
+  ): Promise<T>;
+  /** The meeting's reports, the latest session first, at most `limit`. */
+  listAttendanceReports(tenantId: string, meetingId: string, limit: number): Promise<AttendanceReportRecord[]>;
+  getAttendanceReport(
+    tenantId: string,
+    meetingId: string,
+    reportId: string,
+  ): Promise<AttendanceReportRecord | undefined>;
+}
+
+/**
+ * Who is joining, as the join page or the admin API names them: a user of the meeting's tenant, a user of another
+ * tenant (federated), a guest account of the tenant, someone who is not signed in (anonymous, with the name they
+ * type), or a phone caller.
+ */
+export type Joiner =
+  | { kind: 'user'; userId: string; displayName: string | null; email: string | null }
+  | { kind: 'federated'; tenantId: string; userId: string; displayName: string; email: string | null }
+  | { kind: 'guest'; displayName: string; email: string }
+  | { kind: 'anonymous'; displayName: string }
+  | { kind: 'phone'; phoneNumber: string };
+
+export type JoinerKind = Joiner['kind'];
+
+/** The role a participant has in the meeting (co-organizers have the organizer's powers but not the meeting). */
+export type RoomRole = 'organizer' | 'coorganizer' | 'presenter' | 'attendee';

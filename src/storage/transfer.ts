@@ -33,6 +33,14 @@ const tables: {
   meeting_numbers: { key: ['kind', 'number'], columns: ['kind', 'number', 'tenant_id', 'meeting_id'] },
   signing_keys: { key: ['kid'], columns: ['kid', 'private_key_pem', 'created_at'] },
   server_secrets: { key: ['name'], columns: ['name', 'value', 'updated_at'] },
+  meeting_rooms: {
+    key: ['tenant_id', 'meeting_id'],
+    columns: ['tenant_id', 'meeting_id', 'version', 'state', 'updated_at'],
+  },
+  attendance_reports: {
+    key: ['tenant_id', 'meeting_id', 'report_id'],
+    columns: ['tenant_id', 'meeting_id', 'report_id', 'meeting_start', 'meeting_end', 'report'],
+  },
 };
 
 export type TableName = keyof Database;

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { LightMyRequestResponse } from 'fastify';
 import { composeApp } from '../../src/compose.js';
 import type { DirectoryMode } from '../../src/domain/directory.js';
 import type { DirectoryAdmin, GrantTargetInput } from '../../src/domain/directory-admin.js';
@@ -38,6 +39,12 @@ export interface TestApp {
   listen(): Promise<string>;
   userToken(user: TestUser, scopes?: string[]): Promise<string>;
   appToken(tenantId: string, appId: string, roles?: string[]): Promise<string>;
+  /** A request to the admin API (/_graphmeet/…) with the admin key; a body is sent as JSON. */
+  adminRequest(
+    method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
+    url: string,
+    body?: unknown,
+  ): Promise<LightMyRequestResponse>;
   /** The admin API key, as an operator reads it from <data-dir>/admin-key. */
   adminKey: string;
   /** The administrator's use cases on the same database (what the CLI runs). */
@@ -120,9 +127,20 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         },
         key,
         issuer,
+        services.clock,
       ),
     appToken: (tenantId, appId, roles = ['OnlineMeetings.ReadWrite.All']) =>
-      mintApplicationToken({ tenantId, appId, roles, lifetimeSeconds: 3600 }, key, issuer),
+      mintApplicationToken({ tenantId, appId, roles, lifetimeSeconds: 3600 }, key, issuer, services.clock),
+    adminRequest: (method, url, body) =>
+      app.inject({
+        method,
+        url,
+        headers: {
+          authorization: `Bearer ${readFileSync(path.join(dataDir, adminKeyFileName), 'utf8').trim()}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+      }),
     adminKey: readFileSync(path.join(dataDir, adminKeyFileName), 'utf8').trim(),
     admin: services.admin,
     async addUser(user) {

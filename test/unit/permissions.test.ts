@@ -44,6 +44,12 @@ const expected: Record<Operation, { delegated: string[]; application: string[]; 
     application: ['OnlineMeetings.Read.All', 'OnlineMeetings.ReadWrite.All'],
     policy: false,
   },
+  // meetingattendancereport-list/-get, attendancerecord-list, and the live-event attendeeReport.
+  'onlineMeeting.readArtifacts': {
+    delegated: ['OnlineMeetingArtifact.Read.All'],
+    application: ['OnlineMeetingArtifact.Read.All'],
+    policy: true,
+  },
 };
 
 const candidates = [

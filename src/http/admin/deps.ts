@@ -1,8 +1,14 @@
+import type { ClockControl } from '../../domain/clock-control.js';
 import type { DirectoryAdmin } from '../../domain/directory-admin.js';
+import type { MeetingRooms } from '../../domain/meeting-rooms.js';
 import type { AdminKey } from '../../identity/admin-key.js';
+import type { LinkSigner } from '../../identity/link-signer.js';
 
 /** What the admin routes need: the administrator's use cases, and the key that guards them. */
 export interface AdminDeps {
   admin: DirectoryAdmin;
   key: AdminKey;
+  rooms: MeetingRooms;
+  clockControl: ClockControl;
+  links: LinkSigner;
 }

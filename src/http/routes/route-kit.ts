@@ -8,10 +8,12 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import { Type } from 'typebox';
+import type { Clock } from '../../common/clock.js';
 import type { MeetingService } from '../../domain/online-meetings.js';
 import { badRequest } from '../../graph/errors.js';
 import type { Fidelity } from '../../graph/online-meeting.js';
 import type { ApiVersion } from '../../graph/types.js';
+import type { LinkSigner } from '../../identity/link-signer.js';
 import { type FilterProperty, type MeetingFilter, parseMeetingFilter, parseSelect } from '../query-options.js';
 import type { RenderedMeetings } from '../render/online-meeting.js';
 
@@ -30,6 +32,9 @@ export interface RouteDeps {
   /** Answers to reads, rendered once per meeting state and view. */
   rendered: RenderedMeetings;
   fidelity: Fidelity;
+  clock: Clock;
+  /** Signs the download links of live-event streams. */
+  links: LinkSigner;
 }
 
 /** Each operation is served for the signed-in user and for a user named by object id. */
@@ -87,4 +92,14 @@ export function lookupQuery(
   const options = queryOptions(request, ['$filter', '$select'], 'collection');
   if (options.$filter === undefined) throw badRequest(whenMissing);
   return { lookup: parseMeetingFilter(options.$filter, allowed), select: parseSelect(options.$select, version) };
+}
+
+/** `$expand=attendanceRecords`, the one expansion attendance reports have; anything else is a 400. */
+export function expandsRecords(options: Record<string, string>): boolean {
+  const expand = options.$expand;
+  if (expand === undefined) return false;
+  if (expand.trim().toLowerCase() === 'attendancerecords') return true;
+  throw badRequest(
+    `Parsing OData Select and Expand failed: Could not find a property named '${expand.slice(0, 60)}' on type 'microsoft.graph.meetingAttendanceReport'.`,
+  );
 }

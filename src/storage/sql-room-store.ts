@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import { type Clock, isoNow } from '../common/clock.js';
+import type { Database } from './schema.js';
+import type { AttendanceReportRecord, RoomRecord, RoomStore } from './store.js';
+import { writeTransaction } from './write-transaction.js';
+
+const noRoomYet = JSON.stringify({ session: null, participants: [] });
+
+/** Rooms and attendance reports in SQL, for SQLite and PostgreSQL alike. */
+export class SqlRoomStore implements RoomStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: 'sqlite' | 'postgres',
+    private readonly clock: Clock,
+  ) {}
+
+  async getRoom(tenantId: string, meetingId: string): Promise<RoomRecord | undefined> {
+    const row = await this.db
+      .selectFrom('meeting_rooms')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('meeting_id', '=', meetingId)
+      .executeTakeFirst();
+    return row && roomOf(row);
+  }
+
+  changeRoom<T extends { room: RoomRecord; report?: AttendanceReportRecord }>(
+    tenantId: string,
+    meetingId: string,
+    change: (room: RoomRecord | undefined) => T,
+  ): Promise<T> {
+    return writeTransaction(this.db, this.dialect, async (db) => {
+      const updatedAt = isoNow(this.clock);
+      // The row exists before it is read, so that PostgreSQL has a row to lock even for the first join.
+      await db
+        .insertInto('meeting_rooms')
+        .values({ tenant_id: tenantId, meeting_id: meetingId, version: 0, state: noRoomYet, updated_at: updatedAt })
+        .onConflict((oc) => oc.columns(['tenant_id', 'meeting_id']).doNothing())
+        .execute();
+      let read = db
+        .selectFrom('meeting_rooms')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('meeting_id', '=', meetingId);
+      if (this.dialect === 'postgres') read = read.forUpdate();
+      const row = await read.executeTakeFirstOrThrow();
+      const current = roomOf(row);
+      const result = change(current.version === 0 ? undefined : current);
+      const { session, participants } = result.room;
+      await db
+        .updateTable('meeting_rooms')
+        .set({ version: row.version + 1, state: JSON.stringify({ session, participants }), updated_at: updatedAt })
+        .where('tenant_id', '=', tenantId)
+        .where('meeting_id', '=', meetingId)
+        .execute();
+      const report = result.report;
+      if (report) {
+        const { tenantId: _t, meetingId: _m, id, ...rest } = report;
+        await db
+          .insertInto('attendance_reports')
+          .values({
+            tenant_id: tenantId,
+            meeting_id: meetingId,
+            report_id: id,
+            meeting_start: report.meetingStartDateTime,
+            meeting_end: report.meetingEndDateTime,
+            report: JSON.stringify(rest),
+          })
+          .execute();
+      }
+      return { ...result, room: { ...result.room, version: row.version + 1 } };
+    });
+  }
+
+  async listAttendanceReports(tenantId: string, meetingId: string, limit: number): Promise<AttendanceReportRecord[]> {
+    const rows = await this.db
+      .selectFrom('attendance_reports')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('meeting_id', '=', meetingId)
+      .orderBy('meeting_end', 'desc')
+      .orderBy('report_id')
+      .limit(limit)
+      .execute();
+    return rows.map(reportOf);
+  }
+
+  async getAttendanceReport(tenantId: string, meetingId: string, reportId: string) {
+    const row = await this.db
+      .selectFrom('attendance_reports')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('meeting_id', '=', meetingId)
+      .where('report_id', '=', reportId)
+      .executeTakeFirst();
+    return row && reportOf(row);
+  }
+}
+
+function roomOf(row: Database['meeting_rooms']): RoomRecord {
+  const state = JSON.parse(row.state) as Pick<RoomRecord, 'session' | 'participants'>;
+  return { tenantId: row.tenant_id, meetingId: row.meeting_id, version: Number(row.version), ...state };
+}
+
+function reportOf(row: Database['attendance_reports']): AttendanceReportRecord {
+  const rest = JSON.parse(row.report) as Omit<AttendanceReportRecord, 'tenantId' | 'meetingId' | 'id'>;
+  return { tenantId: row.tenant_id, meetingId: row.meeting_id, id: row.report_id, ...rest };
+}
