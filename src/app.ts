@@ -13,6 +13,7 @@ import { parseDateTimeOffset } from './domain/date-time.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
 import type { MeetingRooms } from './domain/meeting-rooms.js';
 import type { MeetingService } from './domain/online-meetings.js';
+import type { PasscodeThrottle } from './domain/passcode-check.js';
 import { liveEventStreams } from './graph/attendance-report.js';
 import { csdlDocument } from './graph/csdl.js';
 import { badRequest, GraphError, methodNotAllowed, notFound, serviceNotAvailable } from './graph/errors.js';
@@ -42,6 +43,7 @@ import type { LinkSigner } from './identity/link-signer.js';
 import type { TokenEndpoint } from './identity/token-endpoint.js';
 import type { TokenVerifier } from './identity/token-verifier.js';
 import type { Store } from './storage/store.js';
+import { registerWebPages } from './web/index.js';
 
 /** The services the HTTP app serves; compose.ts makes them. */
 export interface AppServices {
@@ -61,6 +63,7 @@ export interface AppServices {
   links: LinkSigner;
   /** The secret page sessions are signed with (kept in the store, shared by every node). */
   pageKey: string;
+  passcodeThrottle: PasscodeThrottle;
 }
 
 export interface HttpOptions {
@@ -212,6 +215,14 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
 
   await registerLoginRoutes(app, { tokens: services.tokens });
   registerDownloads(app, { rooms: services.rooms, links: services.links, clock: services.clock });
+  await registerWebPages(app, {
+    rooms: services.rooms,
+    meetings: services.meetings,
+    clock: services.clock,
+    throttle: services.passcodeThrottle,
+    pageKey: services.pageKey,
+    secure: deps.https !== undefined,
+  });
 
   const rendered = new RenderedMeetings();
   for (const version of apiVersions) {

@@ -6,6 +6,7 @@ import { Directory, type DirectoryMode } from './domain/directory.js';
 import { DirectoryAdmin } from './domain/directory-admin.js';
 import { MeetingRooms } from './domain/meeting-rooms.js';
 import { type JoinLinkStyle, MeetingService } from './domain/online-meetings.js';
+import { PasscodeThrottle } from './domain/passcode-check.js';
 import type { Fidelity } from './graph/online-meeting.js';
 import type { EdgeLimits } from './http/edge.js';
 import { Metrics } from './http/metrics.js';
@@ -72,6 +73,7 @@ export async function composeApp(o: ComposeOptions) {
     clockControl,
     links: new LinkSigner(pageKey),
     pageKey,
+    passcodeThrottle: new PasscodeThrottle(clock),
     verifier: new TokenVerifier(o.signingKeys, () => [o.issuer, o.publicUrl()], clock, o.trustedIssuers),
     tokens: new TokenEndpoint({
       directory,

@@ -5,9 +5,10 @@ import { clip } from '../common/text.js';
 import { badRequest, conflict, forbidden, GraphError, notFound } from '../graph/errors.js';
 import type { Joiner, MeetingRecord, RoomRecord, Store } from '../storage/store.js';
 import type { Directory } from './directory.js';
-import { meetingIdFor, parseMeetingId } from './identifiers.js';
+import { meetingIdFor, parseJoinWebUrl, parseMeetingId } from './identifiers.js';
 import * as room from './meeting-room.js';
 import { RoomRefusal } from './meeting-room.js';
+import { passcodeMatches } from './passcode-check.js';
 
 /** Who joins, as a caller describes them; `toJoiner` checks it against the directory. */
 export type JoinerInput =
@@ -44,6 +45,43 @@ export class MeetingRooms {
     const meeting = id ? await this.o.store.getMeeting(tenantId.toLowerCase(), id) : undefined;
     if (!meeting) throw notFound(`There is no meeting '${clip(meetingId)}' in tenant '${clip(tenantId)}'.`);
     return meeting;
+  }
+
+  /** The meeting a join link names, whichever form it has; undefined when there is none (deleted, or never made). */
+  async byJoinLink(link: string): Promise<{ meeting: MeetingRecord; linkToken: string | null } | undefined> {
+    const parsed = parseJoinWebUrl(link);
+    if (!parsed) return undefined;
+    if ('joinMeetingId' in parsed) {
+      const meeting = await this.o.store.findMeetingByNumber('joinMeetingId', parsed.joinMeetingId);
+      return meeting && { meeting, linkToken: /[?&]p=([A-Za-z0-9]+)/.exec(link)?.[1] ?? null };
+    }
+    const { organizerId, threadId, messageId } = parsed.key;
+    const meeting = await this.o.store.getMeeting(parsed.tenantId, meetingIdFor(organizerId, threadId, messageId));
+    return meeting && { meeting, linkToken: null };
+  }
+
+  /**
+   * Whether a join link lets its holder in without the passcode: the meeting's own classic link does (it is the
+   * secret), a short link only with the token the meeting's link carries; a meeting without a passcode lets anyone
+   * who knows its ID in, as Teams does.
+   */
+  linkAdmits(meeting: MeetingRecord, linkToken: string | null, classic: boolean): boolean {
+    if (!meeting.document.isPasscodeRequired || classic) return true;
+    const stored = /[?&]p=([A-Za-z0-9]+)/.exec(meeting.document.joinWebUrl)?.[1];
+    return stored !== undefined && linkToken !== null && passcodeMatches(linkToken, stored);
+  }
+
+  byJoinMeetingId(joinMeetingId: string) {
+    return this.o.store.findMeetingByNumber('joinMeetingId', joinMeetingId);
+  }
+
+  byConferenceId(conferenceId: string) {
+    return this.o.store.findMeetingByNumber('conferenceId', conferenceId);
+  }
+
+  /** Whether the meeting's expiryDateTime has passed on graphmeet's clock. */
+  isExpired(meeting: MeetingRecord): boolean {
+    return Date.parse(meeting.document.expiryDateTime) <= this.o.clock.now();
   }
 
   async room(meeting: MeetingRecord): Promise<RoomRecord> {

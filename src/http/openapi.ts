@@ -22,6 +22,13 @@ const groups = [
   { prefix: '/v1.0/', tag: 'Graph v1.0', security: 'graphToken' },
   { prefix: '/beta/', tag: 'Graph beta', security: 'graphToken' },
   { prefix: '/_graphmeet/health', tag: 'Service', security: undefined },
+  { prefix: '/_graphmeet/downloads/', tag: 'Downloads', security: undefined },
+  { prefix: '/_graphmeet/web/', tag: 'Pages', security: undefined },
+  { prefix: '/l/', tag: 'Pages', security: undefined },
+  { prefix: '/meet', tag: 'Pages', security: undefined },
+  { prefix: '/room/', tag: 'Pages', security: undefined },
+  { prefix: '/meetingOptions/', tag: 'Pages', security: undefined },
+  { prefix: '/dialin/', tag: 'Pages', security: undefined },
   { prefix: '/_graphmeet/ready', tag: 'Service', security: undefined },
   { prefix: '/_graphmeet/', tag: 'Admin', security: 'adminKey' },
   { prefix: '/metrics', tag: 'Service', security: undefined },
@@ -68,13 +75,23 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'Graph v1.0', description: 'onlineMeeting operations under /v1.0' },
         { name: 'Graph beta', description: 'onlineMeeting operations under /beta' },
-        { name: 'Admin', description: 'The directory: tenants, users, applications, application access policies' },
+        {
+          name: 'Admin',
+          description:
+            'The directory: tenants, users, applications, application access policies; the clock; meetings made to happen',
+        },
         { name: 'Identity', description: 'OpenID configuration, signing keys and the token endpoint, per tenant' },
         { name: 'Service', description: 'Health, readiness, metrics and this document' },
+        {
+          name: 'Pages',
+          description:
+            'HTML pages people open: join links (classic and short), the lobby and meeting, join by meeting ID, meeting options, dial-in',
+        },
+        { name: 'Downloads', description: 'Signed, short-lived download links the live-event streams redirect to' },
       ],
     },
     transform: ({ schema, url, route }) => {
-      const group = groups.find((g) => url.startsWith(g.prefix));
+      const group = url === '/' ? { tag: 'Pages', security: undefined } : groups.find((g) => url.startsWith(g.prefix));
       const tag = group?.tag ?? 'Identity';
       const transformed = { ...(schema ?? {}), tags: [tag] } as Record<string, unknown>;
       if (group?.security) transformed.security = [{ [group.security]: [] }];

@@ -322,6 +322,16 @@ export class SqlStore implements Store {
       : this.lookUp(this.q.byVideoTeleconferenceId, [tenantId, by.videoTeleconferenceId]);
   }
 
+  async findMeetingByNumber(kind: 'joinMeetingId' | 'conferenceId', number: string) {
+    const owner = await this.db
+      .selectFrom('meeting_numbers')
+      .select(['tenant_id', 'meeting_id'])
+      .where('kind', '=', kind)
+      .where('number', '=', number)
+      .executeTakeFirst();
+    return owner && this.getMeeting(owner.tenant_id, owner.meeting_id);
+  }
+
   async changeMeeting(tenantId: string, meetingId: string, change: MeetingChange): Promise<MeetingRecord> {
     const job = { tenantId, meetingId, change };
     const result = this.batch ? await this.batch.changes.submit(job) : await this.applyChange(this.db, job);

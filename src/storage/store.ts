@@ -33,6 +33,11 @@ export interface Store {
     by: { joinMeetingId: string } | { videoTeleconferenceId: string },
   ): Promise<MeetingRecord | undefined>;
   /**
+   * The meeting with this joinMeetingId or conferenceId in any tenant: both are unique across the server, and the
+   * join-by-ID and dial-in pages know only the number.
+   */
+  findMeetingByNumber(kind: 'joinMeetingId' | 'conferenceId', number: string): Promise<MeetingRecord | undefined>;
+  /**
    * Changes one meeting in one atomic step: `change` gets the meeting as stored (undefined if there is none) and
    * returns its new state, or throws to change nothing (the throw reaches the caller). Nothing another request or
    * process writes in between is lost. Resolves to the new state as stored: its version one up.

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 
 /**
- * graphmeet is a downward stack: cli -> main -> compose -> app -> http -> identity -> domain -> storage ->
+ * graphmeet is a downward stack: cli -> main -> compose -> app -> {http, web} -> identity -> domain -> storage ->
  * {graph, i18n, config, tls} -> common. A module may import its own folder and any folder below its own, never one
  * above it or a sibling of the same rank. On top of that: no import cycles (so no file imports the index that
  * registers it), the domain knows no framework, driver, settings or language catalog, and the admin API's routes
@@ -20,6 +20,7 @@ const ranks: Record<string, number> = {
   'compose.ts': 2,
   'app.ts': 3,
   http: 4,
+  web: 4,
   identity: 5,
   domain: 6,
   storage: 7,
@@ -149,7 +150,7 @@ test('when an import goes up, sideways, into the registering index, or round in 
     ['src/http/admin/users.ts', ['src/http/admin/index.ts', 'src/storage/store.ts']],
     ['src/storage/c.ts', ['src/storage/d.ts']],
     ['src/storage/d.ts', ['src/storage/c.ts']],
-    ['src/web/page.ts', []],
+    ['src/views/page.ts', []],
   ]);
   const found = layerViolations(graph);
   const expected = [
@@ -160,7 +161,7 @@ test('when an import goes up, sideways, into the registering index, or round in 
     /src\/http\/admin\/users\.ts -> src\/http\/admin\/index\.ts: .*index that registers it/,
     /src\/http\/admin\/users\.ts -> src\/storage\/store\.ts: the admin routes/,
     /cycle: src\/storage\/c\.ts -> src\/storage\/d\.ts -> src\/storage\/c\.ts/,
-    /src\/web\/page\.ts: src\/web has no place/,
+    /src\/views\/page\.ts: src\/views has no place/,
   ];
   for (const line of expected)
     assert.ok(
