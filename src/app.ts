@@ -302,10 +302,11 @@ function routeNotFound(method: string, url: string): GraphError {
   return badRequest(`Resource not found for the segment '${clip(decodedSegment(segment ?? ''), 100)}'.`);
 }
 
-/** A live-event stream of beta asked for in v1.0 (e.g. /v1.0/…/recording): v1.0 has no such segment. */
+/** A navigation of beta asked for in v1.0 (e.g. /v1.0/…/recording): v1.0 has no such segment. */
 function isStreamOfOtherVersion(path: string, segment: string): boolean {
   const version = path.toLowerCase().startsWith('/beta/') ? 'beta' : 'v1.0';
   const name = segment.toLowerCase();
+  if (name === 'meetingattendancereport') return version !== 'beta';
   return Object.entries(liveEventStreams).some(
     ([stream, versions]) => stream.toLowerCase() === name && !(versions as readonly string[]).includes(version),
   );

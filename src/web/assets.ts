@@ -16,6 +16,7 @@ main { max-width: 640px; margin: 24px auto; padding: 0 16px; }
 h1 { font-size: 1.6rem; margin: 0 0 12px; }
 h2 { font-size: 1.15rem; margin: 24px 0 8px; }
 .card { background: var(--card); border-radius: 8px; padding: 16px 20px; margin: 16px 0; }
+.card > h2:first-child { margin-top: 0; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: 0; }
 dt { color: var(--muted); }
 dd { margin: 0; overflow-wrap: anywhere; }

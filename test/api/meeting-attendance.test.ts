@@ -233,6 +233,19 @@ describe('a meeting that happens (admin API), and its attendance reports (Graph)
     assert.equal(beta.statusCode, 200, beta.body);
     assert.equal(beta.json().attendanceRecords[0].registrantId, null);
     assert.deepEqual(beta.json().attendanceRecords[0].engagements, []);
+
+    // Beta keeps the deprecated singular: the latest session's report. v1.0 has no such segment.
+    const singular = await getJson(
+      t,
+      `/beta/me/onlineMeetings/${encodeURIComponent(meeting.id)}/meetingAttendanceReport`,
+      token,
+    );
+    assert.equal(singular.statusCode, 200, singular.body);
+    assert.equal(singular.json().id, reportId);
+    refused(
+      await getJson(t, `/v1.0/me/onlineMeetings/${encodeURIComponent(meeting.id)}/meetingAttendanceReport`, token),
+      400,
+    );
   });
 
   test('when the last person leaves, then the session ends and the next join starts a new one with its own report', async () => {
@@ -273,6 +286,27 @@ describe('a meeting that happens (admin API), and its attendance reports (Graph)
       list.map((r: { id: string }) => r.id),
       ids.slice(2).reverse(),
     );
+  });
+
+  test('when 30 people join at once, then every one of them is in the room and in the report', async () => {
+    const organizer = newUser();
+    const meeting = await meetingOf(organizer, { lobbyBypassSettings: { scope: 'everyone' } });
+    const joined = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        join(organizer.tenantId, meeting.id, { kind: 'anonymous', displayName: `P${i}` }),
+      ),
+    );
+    assert.equal(new Set(joined.map((p) => p.id)).size, 30);
+    const view = (await t.adminRequest('GET', room(organizer.tenantId, meeting.id))).json();
+    assert.equal(view.participants.length, 30);
+    await advance('PT1M');
+    const ended = await t.adminRequest('POST', `${room(organizer.tenantId, meeting.id)}/end`, null);
+    const report = await getJson(
+      t,
+      `${reportsUrl(meeting.id)}/${ended.json().attendanceReportId}`,
+      await t.userToken(organizer, artifactScope),
+    );
+    assert.equal(report.json().totalParticipantCount, 30);
   });
 
   test('when the meeting has expired, then nobody can join it (410), and the lobby rules are the meeting’s own', async () => {

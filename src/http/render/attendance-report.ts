@@ -30,6 +30,14 @@ function reportProperties(r: AttendanceReportRecord, version: ApiVersion, expand
   };
 }
 
+/** The view of one request: where it came in and in which version, whose meeting, and whether records go in line. */
+export const reportView = (
+  ctx: { serviceRoot: string; version: ApiVersion },
+  organizerId: string,
+  meetingId: string,
+  expand: boolean,
+): ReportView => ({ serviceRoot: ctx.serviceRoot, version: ctx.version, organizerId, meetingId, expand });
+
 export interface ReportView {
   serviceRoot: string;
   version: ApiVersion;

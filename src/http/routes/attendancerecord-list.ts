@@ -1,6 +1,6 @@
 import { attendanceRecordCollectionResponse } from '../../graph/attendance-report.js';
 import { errorResponses } from '../graph-error.js';
-import { toAttendanceRecordCollection } from '../render/attendance-report.js';
+import { reportView, toAttendanceRecordCollection } from '../render/attendance-report.js';
 import { sendGraph, viewContext } from '../render/online-meeting.js';
 import { reportParams } from './meetingattendancereport-get.js';
 import { type GraphApp, onlineMeetingPaths, queryOptions, type RouteDeps } from './route-kit.js';
@@ -26,13 +26,7 @@ export function registerListAttendanceRecords(app: GraphApp, deps: RouteDeps): v
           reportId,
         );
         const ctx = viewContext(request, deps);
-        const view = {
-          serviceRoot: ctx.serviceRoot,
-          version: deps.version,
-          organizerId: meeting.organizerId,
-          meetingId,
-          expand: true,
-        };
+        const view = reportView(ctx, meeting.organizerId, meetingId, true);
         return sendGraph(reply, 200, toAttendanceRecordCollection(report, view), ctx);
       },
     );

@@ -1,6 +1,6 @@
 import { attendanceReportCollectionResponse } from '../../graph/attendance-report.js';
 import { errorResponses } from '../graph-error.js';
-import { toAttendanceReportCollection } from '../render/attendance-report.js';
+import { reportView, toAttendanceReportCollection } from '../render/attendance-report.js';
 import { sendGraph, viewContext } from '../render/online-meeting.js';
 import {
   expandsRecords,
@@ -30,13 +30,7 @@ export function registerListAttendanceReports(app: GraphApp, deps: RouteDeps): v
         const { userId, meetingId } = request.params;
         const { meeting, reports } = await deps.meetings.attendanceReports(request.principal, userId, meetingId);
         const ctx = viewContext(request, deps);
-        const view = {
-          serviceRoot: ctx.serviceRoot,
-          version: deps.version,
-          organizerId: meeting.organizerId,
-          meetingId,
-          expand,
-        };
+        const view = reportView(ctx, meeting.organizerId, meetingId, expand);
         return sendGraph(reply, 200, toAttendanceReportCollection(reports, view), ctx);
       },
     );
