@@ -266,4 +266,45 @@ describe('@microsoft/msgraph-sdk (kiota): fidelity to the real service', () => {
       await shortApp.close();
     }
   });
+
+  test('when a meeting has happened, then attendanceReports and their records read as typed objects through the SDK', async () => {
+    const user = newUser();
+    await t.addUser(user);
+    const meeting = await (await userClient(user)).me.onlineMeetings.post({ subject: 'Happened' });
+    const room = `/_graphmeet/tenants/${user.tenantId}/meetings/${encodeURIComponent(meeting?.id ?? '')}/room`;
+    const joined = await t.adminRequest('POST', `${room}/participants`, { kind: 'user', user: user.id });
+    assert.equal(joined.statusCode, 201, joined.body);
+    await t.adminRequest('POST', `${room}/participants`, {
+      kind: 'guest',
+      displayName: 'Gus',
+      email: 'gus@fabrikam.test',
+    });
+    const ended = await t.adminRequest('POST', `${room}/end`, null);
+    const reportId = ended.json().attendanceReportId as string;
+
+    const reader = clientWith(await t.userToken(user, ['OnlineMeetingArtifact.Read.All']));
+    const meetingRequests = reader.me.onlineMeetings.byOnlineMeetingId(meeting?.id ?? '');
+    const reports = await meetingRequests.attendanceReports.get();
+    assert.equal(reports?.value?.length, 1);
+    assert.equal(reports?.value?.[0]?.id, reportId);
+    assert.ok(reports?.value?.[0]?.meetingStartDateTime instanceof Date);
+    const report = await meetingRequests.attendanceReports
+      .byMeetingAttendanceReportId(reportId)
+      .get({ queryParameters: { expand: ['attendanceRecords'] } });
+    assert.equal(report?.totalParticipantCount, 2);
+    const names = report?.attendanceRecords?.map((r) => r.identity?.displayName).sort();
+    assert.deepEqual(names, ['Gus', user.displayName].sort());
+    const records = await meetingRequests.attendanceReports
+      .byMeetingAttendanceReportId(reportId)
+      .attendanceRecords.get();
+    assert.equal(records?.value?.find((r) => r.role === 'Organizer')?.emailAddress, user.upn);
+    assert.ok((records?.value?.[0]?.attendanceIntervals?.length ?? 0) > 0);
+
+    await assert.rejects(
+      clientWith(await t.userToken(user))
+        .me.onlineMeetings.byOnlineMeetingId(meeting?.id ?? '')
+        .attendanceReports.get(),
+      (err: ODataError) => err.responseStatusCode === 403 && err.errorEscaped?.code === 'Forbidden',
+    );
+  });
 });
