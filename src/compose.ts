@@ -73,7 +73,7 @@ export async function composeApp(o: ComposeOptions) {
     clockControl,
     links: new LinkSigner(pageKey),
     pageKey,
-    passcodeThrottle: new PasscodeThrottle(clock),
+    passcodeThrottle: new PasscodeThrottle(clock, store.rooms),
     verifier: new TokenVerifier(o.signingKeys, () => [o.issuer, o.publicUrl()], clock, o.trustedIssuers),
     tokens: new TokenEndpoint({
       directory,

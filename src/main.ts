@@ -96,11 +96,19 @@ export async function startServer(config: Config): Promise<RunningServer> {
     logger,
     ...(tls ? { https: tls } : {}),
   });
-  // Other nodes (and `graphmeet clock`) may move the shared clock: follow them within a second.
+  // Other nodes (and `graphmeet clock`) may move the shared clock: follow them within a second. While the database
+  // cannot be reached, that is said once (readiness says the rest), not every second.
+  let clockUnread = false;
   const clockSync = setInterval(() => {
-    services.clockControl
-      .refresh()
-      .catch((err: Error) => logger.warn(`could not read the clock setting: ${err.message}`));
+    services.clockControl.refresh().then(
+      () => {
+        clockUnread = false;
+      },
+      (err: Error) => {
+        if (!clockUnread) logger.warn(`could not read the clock setting: ${err.message}`);
+        clockUnread = true;
+      },
+    );
   }, 1000);
   clockSync.unref();
   try {

@@ -23,14 +23,20 @@ export class ClockControl {
     private readonly keys: KeyStore,
   ) {}
 
+  /** Bumped by every change made here, so that a refresh read before it does not undo it. */
+  private changes = 0;
+
   /** Reads the stored setting and applies it; a value this version cannot read leaves the clock as it is. */
   async refresh(): Promise<void> {
+    const before = this.changes;
     const stored = parseClockSetting(await this.keys.getSecret(storedName));
-    if (stored) this.clock.apply(stored);
+    if (stored && before === this.changes) this.clock.apply(stored);
   }
 
   async set(setting: ClockSetting): Promise<ClockState> {
+    this.changes += 1;
     await this.keys.putSecret(storedName, JSON.stringify(setting), 'replace');
+    this.changes += 1;
     this.clock.apply(setting);
     return this.state();
   }

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { Clock } from '../common/clock.js';
+import { type Clock, isoNow } from '../common/clock.js';
+import type { RoomStore } from '../storage/store.js';
 
 /** Wrong passcodes allowed for one meeting ID within one window before it is locked until the window ends. */
 export const maxPasscodeFailures = 5;
@@ -14,44 +15,33 @@ export function passcodeMatches(given: string, expected: string): boolean {
 
 /**
  * Attempts per meeting ID: after 5 wrong passcodes in 15 minutes (graphmeet's clock), that meeting ID takes no more
- * tries until the 15 minutes are over, whatever the passcode. Counted per server process; the numbers tried are kept
- * only while locked or counting, at most `maxTracked` of them (the oldest windows go first).
+ * tries until the 15 minutes are over, whatever the passcode. Counted in the store, so the lockout holds on every
+ * node behind a load balancer.
  */
 export class PasscodeThrottle {
-  private readonly windows = new Map<string, { startedMs: number; failures: number }>();
-
   constructor(
     private readonly clock: Clock,
-    private readonly maxTracked = 10_000,
+    private readonly store: Pick<RoomStore, 'passcodeFailures' | 'addPasscodeFailure' | 'clearPasscodeFailures'>,
   ) {}
 
   /** Milliseconds until the meeting ID takes tries again; 0 when it does now. */
-  lockedFor(meetingId: string): number {
-    const w = this.current(meetingId);
-    return w && w.failures >= maxPasscodeFailures ? w.startedMs + passcodeWindowMs - this.clock.now() : 0;
+  async lockedFor(joinMeetingId: string): Promise<number> {
+    const w = await this.store.passcodeFailures(joinMeetingId, this.windowBegan());
+    if (!w || w.failures < maxPasscodeFailures) return 0;
+    return Math.max(0, Date.parse(w.windowStart) + passcodeWindowMs - this.clock.now());
   }
 
-  failed(meetingId: string): void {
-    const w = this.current(meetingId) ?? { startedMs: this.clock.now(), failures: 0 };
-    w.failures += 1;
-    this.windows.delete(meetingId);
-    this.windows.set(meetingId, w);
-    if (this.windows.size > this.maxTracked) {
-      const oldest = this.windows.keys().next().value;
-      if (oldest !== undefined) this.windows.delete(oldest);
-    }
+  failed(joinMeetingId: string): Promise<void> {
+    return this.store.addPasscodeFailure(joinMeetingId, isoNow(this.clock), this.windowBegan());
   }
 
-  succeeded(meetingId: string): void {
-    if ((this.current(meetingId)?.failures ?? 0) < maxPasscodeFailures) this.windows.delete(meetingId);
+  /** A right passcode forgets the wrong ones before it (a locked meeting ID never gets this far). */
+  succeeded(joinMeetingId: string): Promise<void> {
+    return this.store.clearPasscodeFailures(joinMeetingId);
   }
 
-  private current(meetingId: string) {
-    const w = this.windows.get(meetingId);
-    if (w && this.clock.now() - w.startedMs >= passcodeWindowMs) {
-      this.windows.delete(meetingId);
-      return undefined;
-    }
-    return w;
+  /** The earliest start a window may have and still be open. */
+  private windowBegan(): string {
+    return new Date(this.clock.now() - passcodeWindowMs + 1).toISOString();
   }
 }

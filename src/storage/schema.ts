@@ -11,6 +11,7 @@ export interface Database {
   server_secrets: ServerSecretsTable;
   meeting_rooms: MeetingRoomsTable;
   attendance_reports: AttendanceReportsTable;
+  passcode_failures: PasscodeFailuresTable;
 }
 
 export interface OnlineMeetingsTable {
@@ -135,4 +136,11 @@ export interface AttendanceReportsTable {
   meeting_end: string;
   /** JSON: AttendanceReportRecord without its keys */
   report: string;
+}
+
+export interface PasscodeFailuresTable {
+  join_meeting_id: string;
+  /** ISO 8601, graphmeet's clock */
+  window_start: string;
+  failures: number;
 }

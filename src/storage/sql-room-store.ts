@@ -85,6 +85,44 @@ export class SqlRoomStore implements RoomStore {
     return rows.map(reportOf);
   }
 
+  async passcodeFailures(joinMeetingId: string, since: string) {
+    const row = await this.db
+      .selectFrom('passcode_failures')
+      .selectAll()
+      .where('join_meeting_id', '=', joinMeetingId)
+      .where('window_start', '>=', since)
+      .executeTakeFirst();
+    return row && { windowStart: row.window_start, failures: Number(row.failures) };
+  }
+
+  async addPasscodeFailure(joinMeetingId: string, now: string, since: string): Promise<void> {
+    // One statement: concurrent failures on several nodes each count.
+    await this.db
+      .insertInto('passcode_failures')
+      .values({ join_meeting_id: joinMeetingId, window_start: now, failures: 1 })
+      .onConflict((oc) =>
+        oc.column('join_meeting_id').doUpdateSet((eb) => ({
+          failures: eb
+            .case()
+            .when('passcode_failures.window_start', '<', since)
+            .then(1)
+            .else(eb('passcode_failures.failures', '+', 1))
+            .end(),
+          window_start: eb
+            .case()
+            .when('passcode_failures.window_start', '<', since)
+            .then(now)
+            .else(eb.ref('passcode_failures.window_start'))
+            .end(),
+        })),
+      )
+      .execute();
+  }
+
+  async clearPasscodeFailures(joinMeetingId: string): Promise<void> {
+    await this.db.deleteFrom('passcode_failures').where('join_meeting_id', '=', joinMeetingId).execute();
+  }
+
   async getAttendanceReport(tenantId: string, meetingId: string, reportId: string) {
     const row = await this.db
       .selectFrom('attendance_reports')

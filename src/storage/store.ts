@@ -304,6 +304,14 @@ export interface RoomStore {
     meetingId: string,
     reportId: string,
   ): Promise<AttendanceReportRecord | undefined>;
+  /** Wrong passcodes typed for the meeting ID in its current window (none when the window began before `since`). */
+  passcodeFailures(
+    joinMeetingId: string,
+    since: string,
+  ): Promise<{ windowStart: string; failures: number } | undefined>;
+  /** Counts one more wrong passcode, atomically; a window that began before `since` starts again at `now`. */
+  addPasscodeFailure(joinMeetingId: string, now: string, since: string): Promise<void>;
+  clearPasscodeFailures(joinMeetingId: string): Promise<void>;
 }
 
 /**

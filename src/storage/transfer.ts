@@ -41,6 +41,7 @@ const tables: {
     key: ['tenant_id', 'meeting_id', 'report_id'],
     columns: ['tenant_id', 'meeting_id', 'report_id', 'meeting_start', 'meeting_end', 'report'],
   },
+  passcode_failures: { key: ['join_meeting_id'], columns: ['join_meeting_id', 'window_start', 'failures'] },
 };
 
 export type TableName = keyof Database;

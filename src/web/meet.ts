@@ -11,7 +11,8 @@ import { readSession, writeSession } from './session.js';
 
 /**
  * `<public-url>/meet`: join by meeting ID and passcode, as on teams.microsoft.com/meet. The passcode is compared in
- * constant time, and each meeting ID takes 5 wrong tries per 15 minutes before it is locked for the rest of them.
+ * constant time, and each meeting ID takes 5 wrong tries per 15 minutes (on all nodes together) before it is locked
+ * for the rest of them.
  * A wrong ID and a wrong passcode get the same answer, so the form does not tell which meeting IDs exist.
  */
 export function registerMeetByIdPage(app: FastifyInstance, deps: WebDeps): void {
@@ -52,7 +53,7 @@ ${problem ? html`<p class="error" role="alert" id="meet-error">${problem}</p>` :
     const id = field(request, 'id').replace(/[\s-]/g, '');
     const passcode = field(request, 'passcode');
     if (!/^\d{9,20}$/.test(id)) return form(reply, locale, t, { id: id.slice(0, 20) }, t.badMeetingId, 400);
-    const lockedMs = deps.throttle.lockedFor(id);
+    const lockedMs = await deps.throttle.lockedFor(id);
     if (lockedMs > 0) {
       const minutes = String(Math.ceil(lockedMs / 60_000));
       return form(
@@ -69,10 +70,10 @@ ${problem ? html`<p class="error" role="alert" id="meet-error">${problem}</p>` :
     // A meeting without a passcode takes whatever is typed; a missing meeting is compared all the same.
     const right = passcodeMatches(passcode, meeting ? expected || passcode : '\u0000no meeting');
     if (!meeting || !right) {
-      deps.throttle.failed(id);
+      await deps.throttle.failed(id);
       return form(reply, locale, t, { id }, t.wrongPasscode, 400);
     }
-    deps.throttle.succeeded(id);
+    await deps.throttle.succeeded(id);
     const session = readSession(request, deps.clock);
     if (!session.passes.includes(id)) session.passes.push(id);
     writeSession(reply, session, deps.secure);

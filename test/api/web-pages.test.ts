@@ -77,6 +77,41 @@ describe('pages over HTTP', () => {
     assert.equal(res.statusCode, 403);
   });
 
+  test('when five wrong passcodes are typed, then the meeting ID is locked (429) for 15 minutes of graphmeet’s clock, in the database', async () => {
+    const meeting = await meetingOn(t, newUser(), { joinMeetingIdSettings: { isPasscodeRequired: true } });
+    const { joinMeetingId, passcode } = meeting.joinMeetingIdSettings;
+    const post = (code: string) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/meet',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: `id=${joinMeetingId}&passcode=${code}`,
+      });
+    await t.adminRequest('PUT', '/_graphmeet/clock', { dateTime: '2026-12-24T10:00:00Z', frozen: true });
+    try {
+      for (let i = 0; i < 5; i++) assert.equal((await post(`WRONG${i}`)).statusCode, 400);
+      const [row] = await t.database.rows('select failures from passcode_failures where join_meeting_id = ?', [
+        joinMeetingId,
+      ]);
+      assert.equal(Number(row?.failures), 5, 'counted where every node reads it');
+      const locked = await post(passcode);
+      assert.equal(locked.statusCode, 429);
+      assert.equal(locked.headers['retry-after'], '900');
+      await t.adminRequest('POST', '/_graphmeet/clock/advance', { by: 'PT14M' });
+      assert.equal((await post(passcode)).statusCode, 429, 'still within the window');
+      await t.adminRequest('POST', '/_graphmeet/clock/advance', { by: 'PT1M' });
+      const open = await post(passcode);
+      assert.equal(open.statusCode, 303, open.body);
+      assert.equal(open.headers.location, pathOf(meeting.joinWebUrl));
+      assert.deepEqual(
+        await t.database.rows('select failures from passcode_failures where join_meeting_id = ?', [joinMeetingId]),
+        [],
+      );
+    } finally {
+      await t.adminRequest('DELETE', '/_graphmeet/clock');
+    }
+  });
+
   test('when a short link carries its token, then the join page opens without the passcode; a wrong token asks for it', async () => {
     const meeting = await meetingOn(short, newUser(), { joinMeetingIdSettings: { isPasscodeRequired: true } });
     assert.match(meeting.joinWebUrl, /\/meet\/\d+\?p=[A-Za-z0-9]+$/);

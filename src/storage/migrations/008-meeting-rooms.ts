@@ -29,9 +29,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('attendance_reports')
     .columns(['tenant_id', 'meeting_id', 'meeting_end'])
     .execute();
+  // Wrong passcodes typed for a meeting ID, per window: shared by every node, so a lockout holds behind a balancer.
+  await db.schema
+    .createTable('passcode_failures')
+    .addColumn('join_meeting_id', 'text', (c) => c.notNull().primaryKey())
+    .addColumn('window_start', 'text', (c) => c.notNull())
+    .addColumn('failures', 'integer', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropTable('passcode_failures').execute();
   await db.schema.dropTable('attendance_reports').execute();
   await db.schema.dropTable('meeting_rooms').execute();
 }
