@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { type Clock, isoNow } from '../common/clock.js';
+import { retryWhileBusy } from './retry-busy.js';
 import type { Database } from './schema.js';
 import type { KeyStore, SigningKeyRecord } from './store.js';
 
@@ -11,16 +12,20 @@ export class SqlKeyStore implements KeyStore {
   ) {}
 
   async listSigningKeys(): Promise<SigningKeyRecord[]> {
-    const rows = await this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute();
+    const rows = await retryWhileBusy(() =>
+      this.db.selectFrom('signing_keys').selectAll().orderBy('created_at').orderBy('kid').execute(),
+    );
     return rows.map((r) => ({ kid: r.kid, privateKeyPem: r.private_key_pem, createdDateTime: r.created_at }));
   }
 
   async insertSigningKey(key: SigningKeyRecord): Promise<void> {
-    await this.db
-      .insertInto('signing_keys')
-      .values({ kid: key.kid, private_key_pem: key.privateKeyPem, created_at: key.createdDateTime })
-      .onConflict((oc) => oc.column('kid').doNothing())
-      .execute();
+    await retryWhileBusy(() =>
+      this.db
+        .insertInto('signing_keys')
+        .values({ kid: key.kid, private_key_pem: key.privateKeyPem, created_at: key.createdDateTime })
+        .onConflict((oc) => oc.column('kid').doNothing())
+        .execute(),
+    );
   }
 
   async deleteSigningKey(kid: string): Promise<boolean> {
@@ -29,21 +34,25 @@ export class SqlKeyStore implements KeyStore {
   }
 
   async getSecret(name: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirst();
+    const row = await retryWhileBusy(() =>
+      this.db.selectFrom('server_secrets').select('value').where('name', '=', name).executeTakeFirst(),
+    );
     return row?.value;
   }
 
   async putSecret(name: string, value: string, mode: 'replace' | 'onlyIfUnset'): Promise<string> {
     const updatedAt = isoNow(this.clock);
-    await this.db
-      .insertInto('server_secrets')
-      .values({ name, value, updated_at: updatedAt })
-      .onConflict((oc) =>
-        mode === 'replace'
-          ? oc.column('name').doUpdateSet({ value, updated_at: updatedAt })
-          : oc.column('name').doNothing(),
-      )
-      .execute();
+    await retryWhileBusy(() =>
+      this.db
+        .insertInto('server_secrets')
+        .values({ name, value, updated_at: updatedAt })
+        .onConflict((oc) =>
+          mode === 'replace'
+            ? oc.column('name').doUpdateSet({ value, updated_at: updatedAt })
+            : oc.column('name').doNothing(),
+        )
+        .execute(),
+    );
     return mode === 'replace' ? value : ((await this.getSecret(name)) ?? value);
   }
 }
