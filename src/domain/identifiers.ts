@@ -126,6 +126,14 @@ export function fullyDecoded(value: string): string {
   return current;
 }
 
+/** The stored id of the meeting a key names (the canonical form of its Graph id). */
+export const meetingIdOfKey = (key: MeetingKey) => meetingIdFor(key.organizerId, key.threadId, key.messageId);
+
+/** The `p` token a short join link carries, if any. */
+export function shortLinkToken(link: string): string | null {
+  return /[?&]p=([A-Za-z0-9]+)/.exec(link)?.[1] ?? null;
+}
+
 /**
  * What a join link names: the classic `…/l/meetup-join/{threadId}/{messageId}?context={"Tid","Oid"}` gives the
  * meeting's key, the short `…/meet/{joinMeetingId}?p=…` its meeting ID (microsoftgraph/microsoft-graph-comms-samples#829).

@@ -12,7 +12,6 @@ import type {
 } from '../storage/store.js';
 
 export type { Joiner, JoinerKind, RoomRole };
-export const joinerKinds: readonly JoinerKind[] = ['user', 'federated', 'guest', 'anonymous', 'phone'];
 
 /** Why a change to the room was refused; the caller maps it to its own answer (a Graph error, a page). */
 export class RoomRefusal extends Error {
@@ -92,6 +91,11 @@ function listing(meeting: MeetingRecord, joiner: Joiner): MeetingParticipantInfo
   );
 }
 
+/** Whether the meeting's expiryDateTime has passed at `nowMs`: nobody joins it any more. */
+export function hasExpired(meeting: MeetingRecord, nowMs: number): boolean {
+  return Date.parse(meeting.document.expiryDateTime) <= nowMs;
+}
+
 /** Who may admit people from the lobby: `allowedLobbyAdmitters`; presenters too unless it says otherwise. */
 export function mayAdmit(meeting: MeetingRecord, role: RoomRole): boolean {
   if (role === 'organizer' || role === 'coorganizer') return true;
@@ -132,7 +136,7 @@ export function join(
   now: string,
   rejoinAs?: string,
 ): RoomChange {
-  if (Date.parse(meeting.document.expiryDateTime) <= Date.parse(now)) {
+  if (hasExpired(meeting, Date.parse(now))) {
     throw new RoomRefusal('expired', 'The meeting has expired: its expiryDateTime has passed.');
   }
   const entry = entryOf(meeting, joiner);
@@ -172,9 +176,7 @@ export function join(
 
 /** Someone in the meeting lets a person in the lobby in (or, with `by` undefined, the server's administrator). */
 export function admit(meeting: MeetingRecord, room: RoomRecord, id: string, by: string | undefined, now: string) {
-  checkAdmitter(meeting, room, by);
-  const { participants, participant } = withParticipant(room, id);
-  if (participant.state !== 'lobby') throw new RoomRefusal('notInLobby', 'That participant is not in the lobby.');
+  const { participants, participant } = inLobby(meeting, room, id, by);
   participant.state = 'inMeeting';
   participant.lobbySince = null;
   participant.intervals = [...participant.intervals, { joinDateTime: now, leaveDateTime: null }];
@@ -183,9 +185,7 @@ export function admit(meeting: MeetingRecord, room: RoomRecord, id: string, by: 
 }
 
 export function deny(meeting: MeetingRecord, room: RoomRecord, id: string, by: string | undefined): RoomChange {
-  checkAdmitter(meeting, room, by);
-  const { participants, participant } = withParticipant(room, id);
-  if (participant.state !== 'lobby') throw new RoomRefusal('notInLobby', 'That participant is not in the lobby.');
+  const { participants, participant } = inLobby(meeting, room, id, by);
   participant.state = 'denied';
   participant.lobbySince = null;
   return { room: { ...room, participants }, participant };
@@ -287,6 +287,11 @@ function attendanceRecordOf(p: RoomParticipant): AttendanceRecordData {
   };
 }
 
+/** A participant as others see them: their name, or a caller's number with the middle digits hidden. */
+export function participantName(p: RoomParticipant): string {
+  return p.joiner.kind === 'phone' ? maskedPhoneNumber(p.joiner.phoneNumber) : (p.joiner.displayName ?? '');
+}
+
 /** Teams shows callers by their number with the middle digits hidden. */
 export function maskedPhoneNumber(number: string): string {
   const digits = number.replace(/[^\d+]/g, '');
@@ -294,12 +299,17 @@ export function maskedPhoneNumber(number: string): string {
   return `${digits.slice(0, 4)}${'*'.repeat(digits.length - 8 > 0 ? digits.length - 8 : 1)}${digits.slice(-4)}`;
 }
 
-function checkAdmitter(meeting: MeetingRecord, room: RoomRecord, by: string | undefined): void {
-  if (by === undefined) return;
-  const admitter = room.participants.find((p) => p.id === by && p.state === 'inMeeting');
-  if (!admitter || !mayAdmit(meeting, admitter.role)) {
-    throw new RoomRefusal('notAllowedToAdmit', 'Only someone in the meeting who may admit people can do that.');
+/** The person in the lobby that `by` (someone in the meeting who may admit; undefined: the administrator) acts on. */
+function inLobby(meeting: MeetingRecord, room: RoomRecord, id: string, by: string | undefined) {
+  if (by !== undefined) {
+    const admitter = room.participants.find((p) => p.id === by && p.state === 'inMeeting');
+    if (!admitter || !mayAdmit(meeting, admitter.role)) {
+      throw new RoomRefusal('notAllowedToAdmit', 'Only someone in the meeting who may admit people can do that.');
+    }
   }
+  const found = withParticipant(room, id);
+  if (found.participant.state !== 'lobby') throw new RoomRefusal('notInLobby', 'That participant is not in the lobby.');
+  return found;
 }
 
 function withParticipant(room: RoomRecord, id: string) {

@@ -5,7 +5,7 @@ import { clip } from '../common/text.js';
 import { badRequest, conflict, forbidden, GraphError, notFound } from '../graph/errors.js';
 import type { Joiner, MeetingRecord, RoomRecord, Store } from '../storage/store.js';
 import type { Directory } from './directory.js';
-import { meetingIdFor, parseJoinWebUrl, parseMeetingId } from './identifiers.js';
+import { meetingIdOfKey, parseJoinWebUrl, parseMeetingId, shortLinkToken } from './identifiers.js';
 import * as room from './meeting-room.js';
 import { RoomRefusal } from './meeting-room.js';
 import { passcodeMatches } from './passcode-check.js';
@@ -41,8 +41,7 @@ export class MeetingRooms {
   /** The meeting by its Graph id, in the tenant; 404 when there is none. */
   async meeting(tenantId: string, meetingId: string): Promise<MeetingRecord> {
     const key = parseMeetingId(meetingId);
-    const id = key && meetingIdFor(key.organizerId, key.threadId, key.messageId);
-    const meeting = id ? await this.o.store.getMeeting(tenantId.toLowerCase(), id) : undefined;
+    const meeting = key ? await this.o.store.getMeeting(tenantId.toLowerCase(), meetingIdOfKey(key)) : undefined;
     if (!meeting) throw notFound(`There is no meeting '${clip(meetingId)}' in tenant '${clip(tenantId)}'.`);
     return meeting;
   }
@@ -53,10 +52,9 @@ export class MeetingRooms {
     if (!parsed) return undefined;
     if ('joinMeetingId' in parsed) {
       const meeting = await this.o.store.findMeetingByNumber('joinMeetingId', parsed.joinMeetingId);
-      return meeting && { meeting, linkToken: /[?&]p=([A-Za-z0-9]+)/.exec(link)?.[1] ?? null };
+      return meeting && { meeting, linkToken: shortLinkToken(link) };
     }
-    const { organizerId, threadId, messageId } = parsed.key;
-    const meeting = await this.o.store.getMeeting(parsed.tenantId, meetingIdFor(organizerId, threadId, messageId));
+    const meeting = await this.o.store.getMeeting(parsed.tenantId, meetingIdOfKey(parsed.key));
     return meeting && { meeting, linkToken: null };
   }
 
@@ -67,8 +65,8 @@ export class MeetingRooms {
    */
   linkAdmits(meeting: MeetingRecord, linkToken: string | null, classic: boolean): boolean {
     if (!meeting.document.isPasscodeRequired || classic) return true;
-    const stored = /[?&]p=([A-Za-z0-9]+)/.exec(meeting.document.joinWebUrl)?.[1];
-    return stored !== undefined && linkToken !== null && passcodeMatches(linkToken, stored);
+    const stored = shortLinkToken(meeting.document.joinWebUrl);
+    return stored !== null && linkToken !== null && passcodeMatches(linkToken, stored);
   }
 
   byJoinMeetingId(joinMeetingId: string) {
@@ -81,7 +79,7 @@ export class MeetingRooms {
 
   /** Whether the meeting's expiryDateTime has passed on graphmeet's clock. */
   isExpired(meeting: MeetingRecord): boolean {
-    return Date.parse(meeting.document.expiryDateTime) <= this.o.clock.now();
+    return room.hasExpired(meeting, this.o.clock.now());
   }
 
   async room(meeting: MeetingRecord): Promise<RoomRecord> {
@@ -160,8 +158,7 @@ export class MeetingRooms {
       session: r.session,
       participants: r.participants.map((p) => ({
         id: p.id,
-        displayName:
-          p.joiner.kind === 'phone' ? room.maskedPhoneNumber(p.joiner.phoneNumber) : (p.joiner.displayName ?? ''),
+        displayName: room.participantName(p),
         kind: p.joiner.kind,
         role: p.role,
         state: p.state,
@@ -175,9 +172,7 @@ export class MeetingRooms {
 
   private async change<T extends room.RoomChange>(meeting: MeetingRecord, change: (r: RoomRecord) => T): Promise<T> {
     try {
-      return await this.o.store.rooms.changeRoom(meeting.tenantId, meeting.id, (stored) =>
-        change(stored ?? room.emptyRoom(meeting)),
-      );
+      return await this.o.store.rooms.changeRoom(meeting.tenantId, meeting.id, change);
     } catch (err) {
       throw err instanceof RoomRefusal ? refusalError(err) : err;
     }
@@ -198,5 +193,3 @@ function refusalError(err: RoomRefusal): GraphError {
       return conflict(err.message);
   }
 }
-
-export { RoomRefusal };

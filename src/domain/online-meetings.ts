@@ -33,8 +33,8 @@ import { expiryOfNewMeeting } from './expiry.js';
 import {
   fullyDecoded,
   joinWebUrlFor,
-  type MeetingKey,
   meetingIdFor,
+  meetingIdOfKey,
   newChannelMessageId,
   newConferenceId,
   newJoinMeetingId,
@@ -320,7 +320,7 @@ export class MeetingService {
     if (!link) return undefined;
     if ('joinMeetingId' in link) return this.o.store.findMeeting(tenantId, link);
     if (link.tenantId !== tenantId) return undefined;
-    return this.o.store.getMeeting(tenantId, idOf(link.key));
+    return this.o.store.getMeeting(tenantId, meetingIdOfKey(link.key));
   }
 
   /** The meeting `meetingId` names, if `user` may reach it (see `reachable`). */
@@ -394,8 +394,6 @@ interface NewMeeting {
   isPasscodeRequired: boolean;
   ids: Identifiers;
 }
-
-const idOf = (key: MeetingKey) => meetingIdFor(key.organizerId, key.threadId, key.messageId);
 
 /** Invited: listed among the attendees by object id or UPN. */
 function isAttendee(meeting: MeetingRecord, user: DirectoryUser): boolean {
@@ -534,7 +532,7 @@ function reachable(
 function storedIdOf(meetingId: string): string {
   const key = parseMeetingId(meetingId);
   if (!key) throw notReachable(meetingId);
-  return idOf(key);
+  return meetingIdOfKey(key);
 }
 
 /** A malformed id, no such meeting, or not the user's: one answer for all three (explain mode tells them apart). */

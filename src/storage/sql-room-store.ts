@@ -15,19 +15,14 @@ export class SqlRoomStore implements RoomStore {
   ) {}
 
   async getRoom(tenantId: string, meetingId: string): Promise<RoomRecord | undefined> {
-    const row = await this.db
-      .selectFrom('meeting_rooms')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('meeting_id', '=', meetingId)
-      .executeTakeFirst();
+    const row = await roomQuery(this.db, tenantId, meetingId).executeTakeFirst();
     return row && roomOf(row);
   }
 
   changeRoom<T extends { room: RoomRecord; report?: AttendanceReportRecord }>(
     tenantId: string,
     meetingId: string,
-    change: (room: RoomRecord | undefined) => T,
+    change: (room: RoomRecord) => T,
   ): Promise<T> {
     return writeTransaction(this.db, this.dialect, async (db) => {
       const updatedAt = isoNow(this.clock);
@@ -37,15 +32,10 @@ export class SqlRoomStore implements RoomStore {
         .values({ tenant_id: tenantId, meeting_id: meetingId, version: 0, state: noRoomYet, updated_at: updatedAt })
         .onConflict((oc) => oc.columns(['tenant_id', 'meeting_id']).doNothing())
         .execute();
-      let read = db
-        .selectFrom('meeting_rooms')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .where('meeting_id', '=', meetingId);
+      let read = roomQuery(db, tenantId, meetingId);
       if (this.dialect === 'postgres') read = read.forUpdate();
       const row = await read.executeTakeFirstOrThrow();
-      const current = roomOf(row);
-      const result = change(current.version === 0 ? undefined : current);
+      const result = change(roomOf(row));
       const { session, participants } = result.room;
       await db
         .updateTable('meeting_rooms')
@@ -134,6 +124,9 @@ export class SqlRoomStore implements RoomStore {
     return row && reportOf(row);
   }
 }
+
+const roomQuery = (db: Kysely<Database>, tenantId: string, meetingId: string) =>
+  db.selectFrom('meeting_rooms').selectAll().where('tenant_id', '=', tenantId).where('meeting_id', '=', meetingId);
 
 function roomOf(row: Database['meeting_rooms']): RoomRecord {
   const state = JSON.parse(row.state) as Pick<RoomRecord, 'session' | 'participants'>;

@@ -288,14 +288,14 @@ export interface AttendanceRecordData {
 export interface RoomStore {
   getRoom(tenantId: string, meetingId: string): Promise<RoomRecord | undefined>;
   /**
-   * Changes the meeting's room in one atomic step: `change` gets the room as stored (undefined before the first
-   * change) and returns its new state, and the attendance report when the change ended a session; both are written
+   * Changes the meeting's room in one atomic step: `change` gets the room as stored (an empty one, version 0, before
+   * the first change) and returns its new state, and the attendance report when the change ended a session; both are written
    * together. A throw changes nothing and reaches the caller.
    */
   changeRoom<T extends { room: RoomRecord; report?: AttendanceReportRecord }>(
     tenantId: string,
     meetingId: string,
-    change: (room: RoomRecord | undefined) => T,
+    change: (room: RoomRecord) => T,
   ): Promise<T>;
   /** The meeting's reports, the latest session first, at most `limit`. */
   listAttendanceReports(tenantId: string, meetingId: string, limit: number): Promise<AttendanceReportRecord[]>;

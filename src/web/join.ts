@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { mayAdmit, RoomRefusal } from '../domain/meeting-room.js';
+import { mayAdmit, participantName } from '../domain/meeting-room.js';
 import { GraphError } from '../graph/errors.js';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import type { PageText } from '../i18n/pages.js';
@@ -211,7 +211,7 @@ ${option('anonymous', t.asAnonymous, input('anonymous', 'name', t.yourName, 'tex
         await work(meeting, me, request.params.participantId);
       } catch (err) {
         // Someone else admitted them first, the meeting ended meanwhile: the page shows how things are now.
-        if (!(err instanceof GraphError && err.status < 500) && !(err instanceof RoomRefusal)) throw err;
+        if (!(err instanceof GraphError && err.status < 500)) throw err;
         request.log.info({ locale, reason: (err as Error).message }, 'room action refused');
       }
       return reply.redirect(`/room/${meeting.joinMeetingId}`, 303);
@@ -238,9 +238,6 @@ export function meetingCard(locale: ReturnType<typeof negotiateLocale>, t: PageT
 </dl></div>`;
 }
 
-const displayName = (p: RoomParticipant) =>
-  p.joiner.kind === 'phone' ? p.joiner.phoneNumber.replace(/\d(?=\d{4})/g, '*') : (p.joiner.displayName ?? '');
-
 /** The part of the meeting page that changes while it is open: it is fetched again every few seconds. */
 function live(t: PageText, meeting: MeetingRecord, room: RoomRecord, me: RoomParticipant | undefined): Markup {
   const base = `/room/${meeting.joinMeetingId}`;
@@ -260,16 +257,16 @@ function live(t: PageText, meeting: MeetingRecord, room: RoomRecord, me: RoomPar
 ${
   lobby.length > 0
     ? html`<section class="card" aria-labelledby="lobby-h"><h2 id="lobby-h">${t.waitingInLobby} (${lobby.length})</h2><ul class="people">${lobby.map(
-        (p) => html`<li><span>${displayName(p)}</span><span>
-<form class="inline" method="post" action="${base}/admit/${p.id}"><button type="submit" aria-label="${t.admit}: ${displayName(p)}">${t.admit}</button></form>
-<form class="inline" method="post" action="${base}/deny/${p.id}"><button type="submit" class="secondary" aria-label="${t.deny}: ${displayName(p)}">${t.deny}</button></form>
+        (p) => html`<li><span>${participantName(p)}</span><span>
+<form class="inline" method="post" action="${base}/admit/${p.id}"><button type="submit" aria-label="${t.admit}: ${participantName(p)}">${t.admit}</button></form>
+<form class="inline" method="post" action="${base}/deny/${p.id}"><button type="submit" class="secondary" aria-label="${t.deny}: ${participantName(p)}">${t.deny}</button></form>
 </span></li>`,
       )}</ul></section>`
     : ''
 }
 <section class="card" aria-labelledby="people-h"><h2 id="people-h">${t.people} (${inMeeting.length})</h2><ul class="people">${inMeeting.map(
     (p) =>
-      html`<li><span>${displayName(p)}${p.id === me.id ? html` (${t.you})` : ''}</span><span class="role">${t.roles[p.role]}</span></li>`,
+      html`<li><span>${participantName(p)}${p.id === me.id ? html` (${t.you})` : ''}</span><span class="role">${t.roles[p.role]}</span></li>`,
   )}</ul></section>
 <form class="inline" method="post" action="${base}/leave"><button type="submit" class="secondary">${t.leave}</button></form>
 ${ender ? html` <form class="inline" method="post" action="${base}/end"><button type="submit" class="danger">${t.endMeeting}</button></form>` : ''}`;

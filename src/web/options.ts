@@ -3,7 +3,7 @@ import { meetingIdFor } from '../domain/identifiers.js';
 import type { DelegatedPrincipal } from '../domain/principal.js';
 import { GraphError } from '../graph/errors.js';
 import type { UpdateOnlineMeetingBody } from '../graph/online-meeting.js';
-import { type Locale, negotiateLocale, supportedLocales } from '../i18n/negotiate.js';
+import { type Locale, negotiateLocale } from '../i18n/negotiate.js';
 import { type PageText, pageText } from '../i18n/pages.js';
 import type { MeetingRecord } from '../storage/store.js';
 import type { WebDeps } from './deps.js';
@@ -38,7 +38,7 @@ const switches = [
 function localeOf(request: FastifyRequest<{ Querystring: Query }>): Locale {
   const asked = typeof request.query.language === 'string' ? request.query.language : '';
   const fromLink = asked ? negotiateLocale(asked) : undefined;
-  return fromLink && (fromLink !== 'en' || /^en\b/i.test(asked)) && supportedLocales.includes(fromLink)
+  return fromLink && (fromLink !== 'en' || /^en\b/i.test(asked))
     ? fromLink
     : negotiateLocale(request.headers['accept-language']);
 }
