@@ -11,9 +11,13 @@ import { clip } from './common/text.js';
 import type { ClockControl } from './domain/clock-control.js';
 import { parseDateTimeOffset } from './domain/date-time.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
+import type { FaultRules } from './domain/fault-rules.js';
+import type { MeetingAdmin } from './domain/meeting-admin.js';
 import type { MeetingRooms } from './domain/meeting-rooms.js';
 import type { MeetingService } from './domain/online-meetings.js';
 import type { PasscodeThrottle } from './domain/passcode-check.js';
+import type { RequestJournal } from './domain/request-journal.js';
+import type { Throttling } from './domain/throttling.js';
 import { liveEventStreams } from './graph/attendance-report.js';
 import { csdlDocument } from './graph/csdl.js';
 import { badRequest, GraphError, methodNotAllowed, notFound, serviceNotAvailable } from './graph/errors.js';
@@ -32,9 +36,11 @@ import {
 } from './http/edge.js';
 import { graphContentType, sendGraphError, toGraphError } from './http/graph-error.js';
 import { keyAsSegment } from './http/key-syntax.js';
+import { decodedSegment, loggableUrl } from './http/loggable-url.js';
 import { registerLoginRoutes } from './http/login/index.js';
 import type { Metrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerInspector, registerRehearsal } from './http/rehearsal.js';
 import { RenderedMeetings } from './http/render/online-meeting.js';
 import { newRequestId, registerRequestContext } from './http/request-context.js';
 import { registerGraphRoutes } from './http/routes/index.js';
@@ -64,6 +70,11 @@ export interface AppServices {
   /** The secret page sessions are signed with (kept in the store, shared by every node). */
   pageKey: string;
   passcodeThrottle: PasscodeThrottle;
+  meetingAdmin: MeetingAdmin;
+  /** The request inspector of this node. */
+  journal: RequestJournal;
+  faults: FaultRules;
+  throttling: Throttling;
 }
 
 export interface HttpOptions {
@@ -160,6 +171,8 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
   registerHostCheck(app);
   registerLoadShedding(app, gate);
   registerDrain(app);
+  registerInspector(app, services.journal);
+  registerRehearsal(app, { faults: services.faults, throttling: services.throttling, journal: services.journal });
 
   app.addHook('onResponse', async (request, reply) => {
     request.log.info(
@@ -209,6 +222,12 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
         rooms: services.rooms,
         clockControl: services.clockControl,
         links: services.links,
+        meetingAdmin: services.meetingAdmin,
+        journal: services.journal,
+        faults: services.faults,
+        throttling: services.throttling,
+        publicUrl: services.publicUrl,
+        fidelity: deps.fidelity ?? 'observed',
       }),
     { prefix: '/_graphmeet' },
   );
@@ -265,29 +284,6 @@ function registerDrain(app: FastifyInstance): void {
   });
 }
 
-/** Query parameters that carry a credential when a client puts one in a URL (OAuth, SAS-style keys, logins). */
-const credentialParameter = /^(access_token|key|client_secret|code|password|assertion|client_assertion)$/i;
-
-/**
- * The URL as the log shows it. On Graph URLs the query says what was asked (e.g. $filter) and is kept, except the
- * value of any parameter that carries a credential. Elsewhere (token endpoint, admin API) the query is left out
- * whole: a client that wrongly puts a secret there must not have it logged under any name.
- */
-export function loggableUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q === -1) return url;
-  if (!/^\/(v1\.0|beta)\//i.test(url)) return `${url.slice(0, q)}?…`;
-  const query = url
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      const name = eq === -1 ? pair : pair.slice(0, eq);
-      return credentialParameter.test(decodedSegment(name)) ? `${name}=[redacted]` : pair;
-    });
-  return `${url.slice(0, q)}?${query.join('&')}`;
-}
-
 /** Graph answers an unknown segment with 400 and a known resource with an unsupported method with 405. */
 function routeNotFound(method: string, url: string): GraphError {
   const path = url.split('?')[0] ?? '';
@@ -310,12 +306,4 @@ function isStreamOfOtherVersion(path: string, segment: string): boolean {
   return Object.entries(liveEventStreams).some(
     ([stream, versions]) => stream.toLowerCase() === name && !(versions as readonly string[]).includes(version),
   );
-}
-
-function decodedSegment(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }

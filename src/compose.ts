@@ -4,9 +4,13 @@ import { SettableClock } from './common/clock.js';
 import { ClockControl } from './domain/clock-control.js';
 import { Directory, type DirectoryMode } from './domain/directory.js';
 import { DirectoryAdmin } from './domain/directory-admin.js';
+import { FaultRules } from './domain/fault-rules.js';
+import { MeetingAdmin } from './domain/meeting-admin.js';
 import { MeetingRooms } from './domain/meeting-rooms.js';
 import { type JoinLinkStyle, MeetingService } from './domain/online-meetings.js';
 import { PasscodeThrottle } from './domain/passcode-check.js';
+import { RequestJournal } from './domain/request-journal.js';
+import { Throttling } from './domain/throttling.js';
 import type { Fidelity } from './graph/online-meeting.js';
 import type { EdgeLimits } from './http/edge.js';
 import { Metrics } from './http/metrics.js';
@@ -46,6 +50,10 @@ export interface ComposeOptions {
   /** A pino logger; none in tests that do not look at logs. */
   logger?: FastifyBaseLogger;
   https?: { key: string; cert: string };
+  /** Graph's throttling limits for every tenant without a setting of its own; default off. */
+  throttle?: 'graph' | 'off';
+  /** How many requests the inspector keeps (0: none); default 1,000. */
+  inspectorSize?: number;
 }
 
 /** The one place the parts are wired together: used by the server process and by the tests alike. */
@@ -57,6 +65,9 @@ export async function composeApp(o: ComposeOptions) {
   const metrics = new Metrics();
   const store = metrics.timed(o.store);
   const directory = new Directory(store, clock, o.directoryMode);
+  const faults = new FaultRules(store.controls, clock);
+  const throttling = new Throttling(store.controls, clock, o.throttle ?? 'off');
+  await Promise.all([faults.refresh(), throttling.refresh()]);
   const services: AppServices = {
     clock,
     meetings: new MeetingService({
@@ -67,6 +78,7 @@ export async function composeApp(o: ComposeOptions) {
       tollNumber: o.tollNumber || null,
       tollFreeNumber: o.tollFreeNumber || null,
       ...(o.joinLinkStyle ? { joinLinkStyle: o.joinLinkStyle } : {}),
+      meetingQuota: (tenantId, organizerId) => throttling.countMeeting(tenantId, organizerId),
     }),
     admin: new DirectoryAdmin({ store, clock, directory }),
     rooms: new MeetingRooms({ store, directory, clock }),
@@ -87,6 +99,10 @@ export async function composeApp(o: ComposeOptions) {
     storage: o.store.dialect,
     readiness: () => o.store.readiness(),
     metrics,
+    meetingAdmin: new MeetingAdmin(store),
+    journal: new RequestJournal(o.inspectorSize ?? 1000),
+    faults,
+    throttling,
   };
   const app = await buildApp(services, {
     bodyLimit: o.bodyLimit,
@@ -96,5 +112,8 @@ export async function composeApp(o: ComposeOptions) {
     ...(o.logger ? { logger: o.logger } : {}),
     ...(o.https ? { https: o.https } : {}),
   });
-  return { app, services };
+  /** What other nodes and the CLI may change in the store: read again (main.ts does so every second). */
+  const refresh = () =>
+    Promise.all([clockControl.refresh(), faults.refresh(), throttling.refresh()]).then(() => undefined);
+  return { app, services, refresh };
 }

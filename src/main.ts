@@ -68,7 +68,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
 
   let origin = '';
-  const { app, services } = await composeApp({
+  const { app, services, refresh } = await composeApp({
     clock,
     store,
     signingKeys,
@@ -91,6 +91,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     fidelity: config.fidelity,
     joinLinkStyle: config.joinLinkStyle,
     explain: config.explain,
+    throttle: config.throttle,
+    inspectorSize: config.inspectorSize,
     tollNumber: config.tollNumber,
     tollFreeNumber: config.tollFreeNumber,
     logger,
@@ -100,12 +102,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // cannot be reached, that is said once (readiness says the rest), not every second.
   let clockUnread = false;
   const clockSync = setInterval(() => {
-    services.clockControl.refresh().then(
+    refresh().then(
       () => {
         clockUnread = false;
       },
       (err: Error) => {
-        if (!clockUnread) logger.warn(`could not read the clock setting: ${err.message}`);
+        if (!clockUnread)
+          logger.warn(`could not read the shared settings (clock, fault rules, throttling): ${err.message}`);
         clockUnread = true;
       },
     );

@@ -37,6 +37,8 @@ export interface Config {
   fidelity: 'observed' | 'schema';
   joinLinkStyle: 'classic' | 'short';
   explain: boolean;
+  throttle: 'graph' | 'off';
+  inspectorSize: number;
   devTokens: boolean;
   trustIssuers: string[];
   trustJwksUri: string | undefined;
@@ -417,6 +419,22 @@ export const settings = {
     default: false,
     doc: 'Every 4xx answer keeps Graph’s body and adds a header, x-graphmeet-explain, naming the rule that refused the request and how to satisfy it. Without it, a request asks for this with x-graphmeet-explain: true.',
     parse: boolean,
+  }),
+  throttle: setting({
+    key: 'throttle',
+    flag: '--throttle <mode>',
+    env: 'GRAPHMEET_THROTTLE',
+    default: 'off',
+    doc: 'graph: answer 429 with Retry-After past the limits Microsoft documents (2,000 meetings per organizer each month; requests per app per tenant and per app across tenants per window), counted in the database so nodes share them. off: no limits. A tenant can have its own setting and limits through the admin API.',
+    parse: oneOf('graph', 'off'),
+  }),
+  inspectorSize: setting({
+    key: 'inspectorSize',
+    flag: '--inspector-size <n>',
+    env: 'GRAPHMEET_INSPECTOR_SIZE',
+    default: 1000,
+    doc: 'How many of the latest requests apps made each node keeps for the request inspector (admin API and console), in memory, secrets taken out when shown; 0 keeps none.',
+    parse: integer(0, 100_000),
   }),
   devTokens: setting({
     key: 'devTokens',

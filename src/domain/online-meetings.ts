@@ -62,6 +62,8 @@ export interface MeetingServiceOptions {
    * Teams hands out since 2026. Default: classic. Either form of a meeting's link finds it, whichever it was made with.
    */
   joinLinkStyle?: JoinLinkStyle;
+  /** Counts a meeting request against its organizer's quota; throws 429 past it (see throttling.ts). */
+  meetingQuota?: (tenantId: string, organizerId: string) => Promise<void>;
 }
 
 export type JoinLinkStyle = 'classic' | 'short';
@@ -88,6 +90,7 @@ export class MeetingService {
     const grant = authorize(principal, 'onlineMeeting.create');
     const organizer = await this.userOfPath(principal, path);
     await this.checkAccessPolicy(principal, grant, organizer);
+    await this.o.meetingQuota?.(organizer.tenantId, organizer.id);
 
     const { start, end } = scheduleFrom(body.startDateTime, body.endDateTime, this.o.clock.now());
     const settings = settingsFrom(body);
@@ -123,6 +126,7 @@ export class MeetingService {
     const grant = authorize(principal, 'onlineMeeting.createOrGet');
     const organizer = await this.userOfPath(principal, path);
     await this.checkAccessPolicy(principal, grant, organizer);
+    await this.o.meetingQuota?.(organizer.tenantId, organizer.id);
 
     if (body.chatInfo != null && version === 'v1.0') {
       throw badRequest('chatInfo is supported on createOrGet in beta only. Use /beta for channel meetings.');

@@ -29,6 +29,8 @@ export class GraphError extends Error {
    * say (it is kept as Graph words it). Never part of the body.
    */
   explanation: string | undefined;
+  /** Seconds the client is asked to wait before it tries again (Retry-After), where the error says so. */
+  retryAfterSeconds: number | undefined;
 
   constructor(
     readonly status: number,
@@ -37,6 +39,12 @@ export class GraphError extends Error {
   ) {
     super(message);
     this.name = 'GraphError';
+  }
+
+  /** This error, asking the client to wait so many seconds before it tries again. */
+  retryAfter(seconds: number): this {
+    this.retryAfterSeconds = seconds;
+    return this;
   }
 
   /** This error, with the explanation explain mode adds to it. */
@@ -94,6 +102,32 @@ export const propertyNotUpdatable = (name: string) =>
 /** The database cannot be used right now, or the server is overloaded; the client may try again (Retry-After says when). */
 export const serviceNotAvailable = (message = 'The service is temporarily unavailable. Try again later.') =>
   new GraphError(503, 'serviceNotAvailable', message);
+
+/** A throttling limit was reached (https://learn.microsoft.com/graph/throttling): 429 with Retry-After. */
+export const tooManyRequests = (message: string, retryAfterSeconds: number) =>
+  new GraphError(429, 'TooManyRequests', message).retryAfter(retryAfterSeconds);
+
+/** The codes Graph's gateway answers the server errors a fault rule can inject with. */
+const injectedCodes: Record<number, string> = {
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable',
+  504: 'GatewayTimeout',
+};
+
+/** An answer a fault rule put in place of the real one (the rule is not named to the client). */
+export function injectedError(status: number, retryAfterSeconds: number | undefined): GraphError {
+  const error =
+    status === 429
+      ? new GraphError(429, 'TooManyRequests', 'Too many requests. Please try again later.')
+      : new GraphError(
+          status,
+          injectedCodes[status] ?? 'InternalServerError',
+          'The service could not complete the request. Please try again later.',
+        );
+  if (retryAfterSeconds !== undefined) error.retryAfter(retryAfterSeconds);
+  return error;
+}
 
 /** Never carries what went wrong: that goes to the log only. */
 export const internalServerError = () =>

@@ -47,7 +47,8 @@ export function sendGraphError(request: FastifyRequest, reply: FastifyReply, err
   applyRequestContext(request, reply);
   request.graphError = error;
   // A client may retry a 503 (the database is down or read-only, the server overloaded) after this many seconds.
-  if (error.status === 503) reply.header('retry-after', String(retryAfterSeconds));
+  if (error.retryAfterSeconds !== undefined) reply.header('retry-after', String(error.retryAfterSeconds));
+  else if (error.status === 503) reply.header('retry-after', String(retryAfterSeconds));
   // A refused token is the one failure the client cannot see the reason of (Graph's message stays terse): the
   // operator reads it in the log (signed by another key, another issuer, expired ...). It names no token.
   if (error.status === 401) request.log.warn(`token refused: ${error.explanation ?? error.message}`);

@@ -12,6 +12,9 @@ export interface Database {
   meeting_rooms: MeetingRoomsTable;
   attendance_reports: AttendanceReportsTable;
   passcode_failures: PasscodeFailuresTable;
+  fault_rules: FaultRulesTable;
+  throttle_settings: ThrottleSettingsTable;
+  throttle_counters: ThrottleCountersTable;
 }
 
 export interface OnlineMeetingsTable {
@@ -143,4 +146,31 @@ export interface PasscodeFailuresTable {
   /** ISO 8601, graphmeet's clock */
   window_start: string;
   failures: number;
+}
+
+export interface FaultRulesTable {
+  rule_id: string;
+  /** JSON: FaultRule without its counters */
+  rule: string;
+  expires_at: string;
+  /** how many more matching requests it answers; null: no such bound */
+  remaining: number | null;
+  /** how many requests matched it so far (the index its seeded draws use) */
+  matched: number;
+  created_at: string;
+}
+
+export interface ThrottleSettingsTable {
+  tenant_id: string;
+  /** JSON: ThrottleSetting */
+  setting: string;
+  updated_at: string;
+}
+
+export interface ThrottleCountersTable {
+  scope: string;
+  tenant_id: string;
+  /** ISO 8601 start of the window counted, graphmeet's clock */
+  window_start: string;
+  count: number;
 }

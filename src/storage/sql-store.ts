@@ -3,14 +3,18 @@ import type { Clock } from '../common/clock.js';
 import { migrationProvider } from './migrations/index.js';
 import { PreparedQuery } from './prepared-query.js';
 import { type Database, type MeetingNumbersTable, type OnlineMeetingsTable, onlineMeetingColumns } from './schema.js';
+import { SqlControlStore } from './sql-control-store.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { SqlKeyStore } from './sql-key-store.js';
 import { SqlRoomStore } from './sql-room-store.js';
 import {
   IdentifierTaken,
   type MeetingChange,
+  type MeetingQuery,
   type MeetingRecord,
   type Readiness,
+  type ResetCounts,
+  type ResetScope,
   SchemaTooNew,
   type Store,
 } from './store.js';
@@ -29,6 +33,7 @@ export class SqlStore implements Store {
   readonly directory: SqlDirectoryStore;
   readonly keys: SqlKeyStore;
   readonly rooms: SqlRoomStore;
+  readonly controls: SqlControlStore;
   private readonly q: MeetingQueries;
   /** Batching, for the store of the whole process; a store inside a transaction() has none. */
   private readonly batch:
@@ -51,6 +56,7 @@ export class SqlStore implements Store {
     this.directory = new SqlDirectoryStore(db, clock);
     this.keys = new SqlKeyStore(db, clock);
     this.rooms = new SqlRoomStore(db, dialect, clock);
+    this.controls = new SqlControlStore(db, clock);
     this.q = within?.queries ?? meetingQueries(db, dialect);
     this.batch = within ? undefined : this.batchers();
     this.inTransaction = within !== undefined;
@@ -395,6 +401,65 @@ export class SqlStore implements Store {
     });
   }
 
+  async listMeetings(query: MeetingQuery): Promise<{ meetings: MeetingRecord[]; more: boolean }> {
+    let select = this.db.selectFrom('online_meetings').selectAll();
+    if (query.tenantId !== undefined) select = select.where('tenant_id', '=', query.tenantId);
+    if (query.organizerId !== undefined) select = select.where('organizer_id', '=', query.organizerId);
+    if (query.externalId !== undefined) select = select.where('external_id', '=', query.externalId);
+    if (query.joinMeetingId !== undefined) select = select.where('join_meeting_id', '=', query.joinMeetingId);
+    if (query.subject !== undefined) {
+      const subject =
+        this.dialect === 'sqlite'
+          ? sql<string>`json_extract(document, '$.settings.subject')`
+          : sql<string>`(document::jsonb #>> '{settings,subject}')`;
+      const pattern = `%${query.subject.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      select = select.where(sql<boolean>`lower(${subject}) like ${pattern} escape '\\'`);
+    }
+    const rows = await select
+      .orderBy('creation_date_time', 'desc')
+      .orderBy('meeting_id')
+      .offset(query.skip)
+      .limit(query.top + 1)
+      .execute();
+    return { meetings: rows.slice(0, query.top).map(fromRow), more: rows.length > query.top };
+  }
+
+  reset(scope: ResetScope): Promise<ResetCounts> {
+    return this.atomically(async (db) => {
+      const t = scope.tenantId;
+      // Every table named here has a tenant_id column; the type names one of them for Kysely's sake.
+      const clear = async (table: TenantTable) => {
+        const q = db.deleteFrom(table as 'online_meetings');
+        return Number((await (t === undefined ? q : q.where('tenant_id', '=', t)).executeTakeFirst()).numDeletedRows);
+      };
+      // Wrong passcodes are kept by meeting ID: those of the tenant's meetings go first, while the IDs are known.
+      const failures = db.deleteFrom('passcode_failures');
+      await (t === undefined
+        ? failures
+        : failures.where(
+            'join_meeting_id',
+            'in',
+            db.selectFrom('online_meetings').select('join_meeting_id').where('tenant_id', '=', t),
+          )
+      ).execute();
+      const counts: ResetCounts = { meetings: 0, tenants: 0, users: 0, applications: 0, faultRules: 0 };
+      counts.meetings = await clear('online_meetings');
+      for (const table of ['meeting_numbers', 'meeting_rooms', 'attendance_reports', 'throttle_counters'] as const) {
+        await clear(table);
+      }
+      if (scope.directory === 'drop') {
+        await clear('access_policy_grants');
+        await clear('access_policies');
+        counts.applications = await clear('applications');
+        counts.users = await clear('directory_users');
+        counts.tenants = await clear('tenants');
+        await clear('throttle_settings');
+      }
+      if (scope.faults === 'drop') counts.faultRules = await new SqlControlStore(db, this.clock).deleteFaultRules(t);
+      return counts;
+    });
+  }
+
   private readonly closing: (() => Promise<void>)[] = [];
 
   /** Work to finish before the database closes (e.g. the checkpoint thread). */
@@ -409,6 +474,9 @@ export class SqlStore implements Store {
 }
 
 type MeetingRow = Selectable<OnlineMeetingsTable>;
+type TenantTable = {
+  [T in keyof Database]: 'tenant_id' extends keyof Database[T] ? T : never;
+}[keyof Database];
 type CreateOrGetResult = { meeting: MeetingRecord; created: boolean };
 type Lookup = { query: PreparedQuery<MeetingRow>; parameters: unknown[] };
 type Change = { tenantId: string; meetingId: string; change: MeetingChange };

@@ -45,10 +45,19 @@ export interface Store {
   changeMeeting(tenantId: string, meetingId: string, change: MeetingChange): Promise<MeetingRecord>;
   /** Removes the meeting; its externalId, joinMeetingId and other numbers are free again. False if none. */
   deleteMeeting(tenantId: string, meetingId: string): Promise<boolean>;
+  /** A page of meetings, the newest first, for the admin API and console; the filters combine. */
+  listMeetings(query: MeetingQuery): Promise<{ meetings: MeetingRecord[]; more: boolean }>;
+  /**
+   * Forgets, in one transaction, the meetings (and what happened in them, their numbers, counters) of one tenant or of
+   * all; with `directory: 'drop'` also the tenants, users, applications, policies and grants and their throttling
+   * settings; with `faults: 'drop'` the fault rules (of the tenant, when one is named). Keys and secrets stay.
+   */
+  reset(scope: ResetScope): Promise<ResetCounts>;
 
   readonly directory: DirectoryStore;
   readonly keys: KeyStore;
   readonly rooms: RoomStore;
+  readonly controls: ControlStore;
 
   /** Runs `work` in one transaction: everything it writes lands together or not at all. Not re-entrant. */
   transaction<T>(work: (store: Store) => Promise<T>): Promise<T>;
@@ -330,3 +339,60 @@ export type JoinerKind = Joiner['kind'];
 
 /** The role a participant has in the meeting (co-organizers have the organizer's powers but not the meeting). */
 export type RoomRole = 'organizer' | 'coorganizer' | 'presenter' | 'attendee';
+
+export interface MeetingQuery {
+  tenantId?: string;
+  organizerId?: string;
+  externalId?: string;
+  joinMeetingId?: string;
+  /** Part of the subject, in any case. */
+  subject?: string;
+  skip: number;
+  top: number;
+}
+
+export interface ResetScope {
+  tenantId?: string;
+  directory: 'keep' | 'drop';
+  faults: 'keep' | 'drop';
+}
+
+/** What a reset removed, by kind. */
+export type ResetCounts = Record<'meetings' | 'tenants' | 'users' | 'applications' | 'faultRules', number>;
+
+/** A fault rule as stored: what it matches and does (`rule`, JSON the domain reads), and its counters. */
+export interface FaultRuleRecord {
+  id: string;
+  rule: Record<string, unknown>;
+  expiresDateTime: string;
+  /** How many more matching requests it answers; null when it is not bounded by a count. */
+  remaining: number | null;
+  /** How many requests matched it so far. */
+  matched: number;
+  createdDateTime: string;
+}
+
+/** Fault rules, throttling settings and throttling counters: shared by every node of the server. */
+export interface ControlStore {
+  listFaultRules(): Promise<FaultRuleRecord[]>;
+  insertFaultRule(rule: FaultRuleRecord): Promise<void>;
+  deleteFaultRule(id: string): Promise<boolean>;
+  /** Removes every rule (of the tenant, when one is named); resolves to how many. */
+  deleteFaultRules(tenantId?: string): Promise<number>;
+  /** Removes the rules that expired before `now`. */
+  deleteExpiredFaultRules(now: string): Promise<void>;
+  /**
+   * Counts one more request that matched the rule, atomically across nodes, and takes one from `remaining` when it is
+   * bounded. Undefined when the rule is gone or used up (then it does not apply).
+   */
+  takeFaultRuleMatch(id: string): Promise<{ matched: number } | undefined>;
+
+  /** Per-tenant throttling settings (JSON the domain reads). */
+  listThrottleSettings(): Promise<{ tenantId: string; setting: Record<string, unknown> }[]>;
+  putThrottleSetting(tenantId: string, setting: Record<string, unknown> | null): Promise<void>;
+  /**
+   * Counts one more event in `scope` for the window that starts at `windowStart` (a window that began earlier
+   * starts again at 1), atomically across nodes; resolves to the count now.
+   */
+  countInWindow(scope: string, tenantId: string, windowStart: string): Promise<number>;
+}

@@ -42,6 +42,12 @@ const tables: {
     columns: ['tenant_id', 'meeting_id', 'report_id', 'meeting_start', 'meeting_end', 'report'],
   },
   passcode_failures: { key: ['join_meeting_id'], columns: ['join_meeting_id', 'window_start', 'failures'] },
+  fault_rules: {
+    key: ['rule_id'],
+    columns: ['rule_id', 'rule', 'expires_at', 'remaining', 'matched', 'created_at'],
+  },
+  throttle_settings: { key: ['tenant_id'], columns: ['tenant_id', 'setting', 'updated_at'] },
+  throttle_counters: { key: ['scope'], columns: ['scope', 'tenant_id', 'window_start', 'count'] },
 };
 
 export type TableName = keyof Database;

@@ -65,6 +65,8 @@ export interface TestAppOptions {
   fidelity?: Fidelity;
   joinLinkStyle?: JoinLinkStyle;
   explain?: boolean;
+  throttle?: 'graph' | 'off';
+  inspectorSize?: number;
 }
 
 /** A new tenant and a user in it, so that each test works on its own data. */
@@ -98,6 +100,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...(options.fidelity ? { fidelity: options.fidelity } : {}),
     ...(options.joinLinkStyle ? { joinLinkStyle: options.joinLinkStyle } : {}),
     ...(options.explain ? { explain: options.explain } : {}),
+    ...(options.throttle ? { throttle: options.throttle } : {}),
+    ...(options.inspectorSize !== undefined ? { inspectorSize: options.inspectorSize } : {}),
     tollNumber: '+1 425-555-0100',
     tollFreeNumber: '+1 800-555-0100',
     ...(options.https ? { https: options.https } : {}),

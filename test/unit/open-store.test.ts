@@ -27,6 +27,7 @@ test('when three stores open one fresh data dir at the same time, then each migr
           '006-tenant-first-keys',
           '007-postgres-byte-order-keys',
           '008-meeting-rooms',
+          '009-rehearsal-controls',
         ],
       );
     } finally {

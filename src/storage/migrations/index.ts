@@ -7,6 +7,7 @@ import * as m005 from './005-server-keys.js';
 import * as m006 from './006-tenant-first-keys.js';
 import * as m007 from './007-postgres-byte-order-keys.js';
 import * as m008 from './008-meeting-rooms.js';
+import * as m009 from './009-rehearsal-controls.js';
 
 /** Every migration, in order. Names are fixed once released: the database records them. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   '006-tenant-first-keys': m006,
   '007-postgres-byte-order-keys': m007,
   '008-meeting-rooms': m008,
+  '009-rehearsal-controls': m009,
 };
 
 export const migrationProvider: MigrationProvider = {
