@@ -171,8 +171,8 @@ function entryOf(c: JournalCapture): JournalEntry {
     principal: c.principal ?? null,
     meeting: meetingId && c.principal ? { tenantId: c.principal.tenantId, id: meetingId } : null,
     injected: c.injected ?? null,
-    request: { headers: headersOf(c.requestHeaders), body: hide(c.requestBody) },
-    response: { headers: headersOf(c.responseHeaders), body: hide(responseBody) },
+    request: { headers: headersOf(c.requestHeaders), body: hide(c.requestBody) ?? null },
+    response: { headers: headersOf(c.responseHeaders), body: hide(responseBody) ?? null },
   };
 }
 
