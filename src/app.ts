@@ -41,7 +41,7 @@ import { registerLoginRoutes } from './http/login/index.js';
 import type { Metrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerInspector, registerRehearsal } from './http/rehearsal.js';
-import { RenderedMeetings } from './http/render/online-meeting.js';
+import { meetingAnswer, RenderedMeetings } from './http/render/online-meeting.js';
 import { newRequestId, registerRequestContext } from './http/request-context.js';
 import { registerGraphRoutes } from './http/routes/index.js';
 import type { AdminKey } from './identity/admin-key.js';
@@ -241,6 +241,19 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
     throttle: services.passcodeThrottle,
     pageKey: services.pageKey,
     secure: deps.https !== undefined,
+    adminKey: services.adminKey,
+    admin: services.admin,
+    meetingAdmin: services.meetingAdmin,
+    journal: services.journal,
+    faults: services.faults,
+    meetingJson: (request, reply, meeting, version) =>
+      meetingAnswer(
+        request,
+        reply,
+        meeting,
+        { publicUrl: services.publicUrl, fidelity: deps.fidelity ?? 'observed' },
+        version,
+      ),
   });
 
   const rendered = new RenderedMeetings();

@@ -8,6 +8,7 @@ import { type Config, ConfigError, usesTls } from './config/config.js';
 import type { ClockState } from './domain/clock-control.js';
 import type { DirectoryAdmin } from './domain/directory-admin.js';
 import { parseDirectorySeed } from './domain/directory-seed.js';
+import type { FaultRules } from './domain/fault-rules.js';
 import { GraphError } from './graph/errors.js';
 import { edgeLimitsOf } from './http/edge.js';
 import { type AdminKey, loadAdminKey } from './identity/admin-key.js';
@@ -117,7 +118,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   try {
     if (config.clock === 'system') await services.clockControl.set({ mode: 'system' });
     else if (config.clock) await services.clockControl.setTo(config.clock.atMs, config.clock.frozen);
-    if (config.seed) await loadSeed(services.admin, config.seed, logger);
+    if (config.seed) await loadSeed(services, config.seed, logger);
     if (config.devTokens) {
       logger.warn(
         '--dev-tokens: the token endpoint gives delegated tokens for directory users to anyone. Never use it outside development.',
@@ -211,7 +212,11 @@ function logDestination() {
 }
 
 /** Applies the seed file before the server takes requests; a bad seed stops the start with its reason. */
-async function loadSeed(admin: DirectoryAdmin, file: string, logger: pino.Logger): Promise<void> {
+async function loadSeed(
+  { admin, faults }: { admin: DirectoryAdmin; faults: FaultRules },
+  file: string,
+  logger: pino.Logger,
+): Promise<void> {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
@@ -219,8 +224,10 @@ async function loadSeed(admin: DirectoryAdmin, file: string, logger: pino.Logger
     throw new ConfigError(`--seed ${file}: ${(err as Error).message}`);
   }
   try {
-    const summary = await admin.importSeed(parseDirectorySeed(parsed));
-    logger.info({ seed: file, ...summary }, `directory seed ${file} loaded`);
+    const seed = parseDirectorySeed(parsed);
+    const summary = await admin.importSeed(seed);
+    const faultRules = await faults.seed(seed.faults ?? []);
+    logger.info({ seed: file, ...summary, faultRules }, `directory seed ${file} loaded`);
   } catch (err) {
     if (err instanceof GraphError) throw new ConfigError(`--seed ${file}: ${err.message}`);
     throw err;

@@ -27,15 +27,20 @@ export const cliClock = new SettableClock();
  * (a taken UPN, a missing policy) is said on stderr with exit code 1.
  */
 export const withAdmin = <A extends unknown[]>(work: (admin: DirectoryAdmin, ...args: A) => Promise<void>) =>
-  withStore(async (store, ...args: A) => {
+  withStore(saying((store: SqlStore, ...args: A) => work(new DirectoryAdmin({ store, clock: cliClock }), ...args)));
+
+/** The work, with a rule a use case refuses by (a GraphError) said on stderr with exit code 1. */
+export const saying =
+  <A extends unknown[]>(work: (...args: A) => Promise<void>) =>
+  async (...args: A) => {
     try {
-      await work(new DirectoryAdmin({ store, clock: cliClock }), ...args);
+      await work(...args);
     } catch (err) {
       if (!(err instanceof GraphError)) throw err;
       process.stderr.write(`graphmeet: ${err.message}\n`);
       process.exitCode = 1;
     }
-  });
+  };
 
 /**
  * An action on the configured database (the data dir's, or --database-url's), closed when the action ends.

@@ -8,6 +8,7 @@ import { addClockCommands } from './clock.js';
 import { addKeyCommands } from './keys.js';
 import { addMigrateCommand } from './migrate.js';
 import { addPolicyCommands } from './policy.js';
+import { addRehearsalCommands } from './rehearsal.js';
 import { addServeCommand } from './serve.js';
 import { addTenantCommands } from './tenants.js';
 import { addTokenCommand } from './token.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   addAppCommands(program);
   addPolicyCommands(program);
   addClockCommands(program);
+  addRehearsalCommands(program);
   return program;
 }
 

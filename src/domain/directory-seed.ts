@@ -7,6 +7,7 @@ import { hashClientSecret, verifyClientSecret } from './client-secrets.js';
 import type { Directory } from './directory.js';
 import { applicationInput, policyInput, type UserInput, userInput } from './directory-inputs.js';
 import { appIdOf, applicationOf, findUser, policyOf, tenantIdOf, userOf } from './directory-records.js';
+import { faultRuleInput } from './fault-rules.js';
 
 /**
  * A directory seed: tenants with their users, applications and application access policies, loaded by
@@ -60,6 +61,8 @@ export const directorySeed = Type.Object(
       ),
       { maxItems: 1000 },
     ),
+    /** Fault rules to have in force (see fault-rules.ts); each is added once while one like it is. */
+    faults: Type.Optional(Type.Array(faultRuleInput, { maxItems: 1000 })),
   },
   strict,
 );

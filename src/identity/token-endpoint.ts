@@ -21,7 +21,7 @@ import { graphAudiences, issuerFor, mintApplicationToken, mintDelegatedToken } f
 /** An OAuth 2.0 error as Entra writes it: `error`, an AADSTS-numbered description, and trace fields. */
 export class OAuthError extends Error {
   constructor(
-    readonly status: 400 | 401,
+    readonly status: 400 | 401 | 429 | 500 | 502 | 503 | 504,
     readonly error: string,
     readonly aadsts: number,
     description: string,

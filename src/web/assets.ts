@@ -41,6 +41,18 @@ ul.people li { display: flex; justify-content: space-between; align-items: cente
 .ok { color: var(--ok); font-weight: 600; }
 .muted { color: var(--muted); }
 a { color: var(--accent); }
+main.wide { max-width: 1280px; }
+nav.console { display: flex; flex-wrap: wrap; gap: 4px 20px; align-items: center; margin: 0 0 16px; padding-bottom: 8px; border-bottom: 1px solid var(--line); }
+nav.console form { margin-left: auto; }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: .95rem; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
+th { color: var(--muted); font-weight: 600; }
+pre { background: var(--card); padding: 12px; border-radius: 6px; overflow: auto; font-size: .85rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+.sides { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 16px; }
+form.filters { display: grid; grid-template-columns: repeat(auto-fill, minmax(180px, 1fr)); gap: 4px 12px; align-items: end; margin-bottom: 8px; }
+form.filters label { margin: 0; }
+input[type=password], input[type=number] { width: 100%; padding: 8px; font: inherit; color: inherit; background: var(--bg); border: 1px solid var(--line); border-radius: 4px; }
+.status-4, .status-5, .status-0 { color: var(--danger); font-weight: 600; }
 `;
 
 export const script = `

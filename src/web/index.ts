@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { negotiateLocale } from '../i18n/negotiate.js';
 import { pageText } from '../i18n/pages.js';
 import { script, scriptPath, stylesheet, stylesheetPath } from './assets.js';
+import { registerConsole } from './console.js';
 import type { WebDeps } from './deps.js';
 import { registerDialInPages } from './dialin.js';
 import { html } from './html.js';
@@ -67,6 +68,7 @@ export async function registerWebPages(app: FastifyInstance, deps: WebDeps): Pro
     registerMeetByIdPage(scope, deps);
     registerMeetingOptionsPage(scope, deps);
     registerDialInPages(scope, deps);
+    registerConsole(scope, deps);
   });
 }
 

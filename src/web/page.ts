@@ -23,10 +23,12 @@ export interface PageOptions {
   title: string;
   body: Markup;
   status?: number;
+  /** A page of tables (the console): the main column is wide. */
+  wide?: boolean;
 }
 
 /** A whole page, in the viewer's language. */
-export function sendPage(reply: FastifyReply, { locale, title, body, status = 200 }: PageOptions) {
+export function sendPage(reply: FastifyReply, { locale, title, body, status = 200, wide = false }: PageOptions) {
   const t = pageText(locale);
   const page = html`<!doctype html>
 <html lang="${locale}">
@@ -39,7 +41,7 @@ export function sendPage(reply: FastifyReply, { locale, title, body, status = 20
 </head>
 <body>
 <header><a href="/">${t.appName}</a></header>
-<main>
+<main${wide ? html` class="wide"` : ''}>
 ${body}
 </main>
 </body>

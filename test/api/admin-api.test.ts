@@ -365,7 +365,14 @@ describe('directory import', () => {
     const appId = randomUUID();
     const first = await admin('POST', '/directory/import', seedFor(tenant, userId, appId));
     assert.equal(first.statusCode, 200, first.body);
-    assert.deepEqual(first.json(), { tenants: 1, users: 2, applications: 1, applicationAccessPolicies: 1, grants: 1 });
+    assert.deepEqual(first.json(), {
+      tenants: 1,
+      users: 2,
+      applications: 1,
+      applicationAccessPolicies: 1,
+      grants: 1,
+      faultRules: 0,
+    });
     const users = (await admin('GET', `/tenants/${tenant}/users`)).json().value;
     const hash = await storedSecretHash(tenant, appId);
 

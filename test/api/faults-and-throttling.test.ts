@@ -159,6 +159,22 @@ describe('fault rules', () => {
     assert.equal((await t.app.inject('/v1.0/me/onlineMeetings/x')).statusCode, 401, 'auth comes first');
   });
 
+  test('when a seed names fault rules, then they are in force once, however often the seed is loaded', async () => {
+    const seed = { tenants: [], faults: [{ operation: 'delete', status: 503, retryAfterSeconds: 5, count: 3 }] };
+    const first = await t.adminRequest('POST', '/_graphmeet/directory/import', seed);
+    assert.equal(first.statusCode, 200, first.body);
+    assert.equal(first.json().faultRules, 1);
+    assert.equal((await t.adminRequest('POST', '/_graphmeet/directory/import', seed)).json().faultRules, 0);
+    const rules = (await t.adminRequest('GET', '/_graphmeet/faults')).json().value;
+    assert.equal(rules.length, 1);
+    assert.deepEqual([rules[0].operation, rules[0].status, rules[0].remaining], ['delete', 503, 3]);
+    const bad = await t.adminRequest('POST', '/_graphmeet/directory/import', {
+      tenants: [],
+      faults: [{ status: 503 }],
+    });
+    assert.equal(bad.statusCode, 400);
+  });
+
   test('when a rule is not valid, then 400 in the envelope and nothing is added', async () => {
     const bad = [
       { operation: 'create' },

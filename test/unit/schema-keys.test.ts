@@ -10,6 +10,9 @@ const serverWide = new Set([
   'meeting_numbers',
   // keyed by the meeting ID a person types on /meet, where no tenant is known (like meeting_numbers)
   'passcode_failures',
+  // rules may span tenants (a path pattern for every app); counters include the per-app limit across tenants
+  'fault_rules',
+  'throttle_counters',
   'signing_keys',
   'server_secrets',
   'kysely_migration',

@@ -10,13 +10,17 @@ const summary = Type.Object({
   applications: Type.Integer(),
   applicationAccessPolicies: Type.Integer(),
   grants: Type.Integer(),
+  faultRules: Type.Integer(),
 });
 
 /** Loads a directory seed (the format of `graphmeet serve --seed`), all of it or nothing. */
-export function registerDirectoryImportRoute(app: GraphApp, { admin }: AdminDeps): void {
+export function registerDirectoryImportRoute(app: GraphApp, { admin, faults }: AdminDeps): void {
   app.post(
     '/directory/import',
     { schema: { body: directorySeed, response: { 200: summary, ...errorResponses } } },
-    (request) => admin.importSeed(request.body),
+    async (request) => ({
+      ...(await admin.importSeed(request.body)),
+      faultRules: await faults.seed(request.body.faults ?? []),
+    }),
   );
 }

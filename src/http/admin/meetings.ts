@@ -1,11 +1,8 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { maxPage } from '../../domain/meeting-admin.js';
-import { onlineMeetingResponse } from '../../graph/online-meeting.js';
-import { type ApiVersion, apiVersions } from '../../graph/types.js';
-import type { MeetingRecord } from '../../storage/store.js';
+import { apiVersions } from '../../graph/types.js';
 import { errorResponses, graphContentType } from '../graph-error.js';
-import { toOnlineMeeting, viewContext } from '../render/online-meeting.js';
+import { meetingAnswer } from '../render/online-meeting.js';
 import type { GraphApp } from '../routes/route-kit.js';
 import type { AdminDeps } from './deps.js';
 import { nextLinkProperty, noContent, pageOf, pageQuery } from './schemas.js';
@@ -28,21 +25,6 @@ const summary = Type.Object({
   startDateTime: Type.String(),
   endDateTime: Type.String(),
 });
-
-/** The meeting as GET /{version}/users/{organizer}/onlineMeetings/{id} answers it, serialized by the same schema. */
-export function meetingAnswer(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  meeting: MeetingRecord,
-  at: Pick<AdminDeps, 'publicUrl' | 'fidelity'>,
-  version: ApiVersion,
-): string {
-  const ctx = viewContext(request, { publicUrl: at.publicUrl, fidelity: at.fidelity, version });
-  const serialize = reply.compileSerializationSchema(
-    onlineMeetingResponse[version] as unknown as Record<string, unknown>,
-  );
-  return serialize(toOnlineMeeting(meeting, ctx) as unknown as Record<string, unknown>);
-}
 
 /**
  * Meetings across the server, for the administrator: search (by tenant, organizer, externalId, meeting ID, subject;

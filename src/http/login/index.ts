@@ -18,6 +18,22 @@ export async function registerLoginRoutes(app: FastifyInstance, deps: LoginDeps)
     scope.setErrorHandler((err, request, reply) => {
       if (err instanceof OAuthError) return sendOAuthError(request, reply, err);
       const graphError = toGraphError(err);
+      // A fault rule's answer, in the identity platform's shape: a transient error the client may retry.
+      if (request.injected && graphError.status >= 429) {
+        const transient = graphError.status === 429 || graphError.status === 503;
+        if (graphError.retryAfterSeconds !== undefined)
+          reply.header('retry-after', String(graphError.retryAfterSeconds));
+        return sendOAuthError(
+          request,
+          reply,
+          new OAuthError(
+            graphError.status as 429,
+            transient ? 'temporarily_unavailable' : 'server_error',
+            90033,
+            'A transient error has occurred. Please try again.',
+          ),
+        );
+      }
       if (graphError.status >= 500) {
         request.log.error({ err }, 'request failed');
         return reply.code(500).send({ error: 'server_error', error_description: 'An internal error occurred.' });

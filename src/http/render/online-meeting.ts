@@ -5,6 +5,7 @@ import {
   lobbyBypassScope,
   meetingSettings,
   type OnlineMeeting,
+  onlineMeetingResponse,
   onlineMeetingRole,
   onlineMeetingType,
   settingNames,
@@ -264,3 +265,18 @@ export class RenderedMeetings {
 }
 
 const stateOf = (m: MeetingRecord) => `${m.tenantId}/${m.id}/${m.version}/${m.creationDateTime}`;
+
+/** The meeting as GET /{version}/users/{organizer}/onlineMeetings/{id} answers it, serialized by the same schema. */
+export function meetingAnswer(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  meeting: MeetingRecord,
+  at: { publicUrl: () => string; fidelity: Fidelity },
+  version: ApiVersion,
+): string {
+  const ctx = viewContext(request, { publicUrl: at.publicUrl, fidelity: at.fidelity, version });
+  const serialize = reply.compileSerializationSchema(
+    onlineMeetingResponse[version] as unknown as Record<string, unknown>,
+  );
+  return serialize(toOnlineMeeting(meeting, ctx) as unknown as Record<string, unknown>);
+}
