@@ -246,6 +246,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
     meetingAdmin: services.meetingAdmin,
     journal: services.journal,
     faults: services.faults,
+    throttling: services.throttling,
     meetingJson: (request, reply, meeting, version) =>
       meetingAnswer(
         request,

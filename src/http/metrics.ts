@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import type { GraphError } from '../graph/errors.js';
 
@@ -46,9 +46,6 @@ export class Metrics {
     buckets: latencyBuckets,
     registers: [this.registry],
   });
-  /** Operation and version of each route, worked out once per route. */
-  private readonly routes = new Map<string, { operation: string; version: string }>();
-
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -56,7 +53,7 @@ export class Metrics {
   /** Counts every answer; serves the text format at /metrics. */
   register(app: FastifyInstance): void {
     app.addHook('onResponse', async (request, reply) => {
-      const { operation, version } = this.routeOf(request);
+      const { operation, version } = operationOf(request.method, request.routeOptions.url);
       const status = reply.statusCode;
       this.requests.inc({ operation, status_class: `${Math.floor(status / 100)}xx`, version });
       this.latency.observe({ operation, version }, reply.elapsedTime / 1000);
@@ -102,26 +99,29 @@ export class Metrics {
       },
     });
   }
-
-  private routeOf(request: FastifyRequest): { operation: string; version: string } {
-    const url = request.routeOptions.url;
-    const key = `${request.method} ${url ?? ''}`;
-    let found = this.routes.get(key);
-    if (!found) {
-      found = operationOf(request.method, url);
-      this.routes.set(key, found);
-    }
-    return found;
-  }
 }
 
 /** The Graph operation a route serves (named as in Graph's docs), or what else it is. */
 export function operationOf(method: string, url: string | undefined): { operation: string; version: string } {
   if (url === undefined) return { operation: 'unmatched', version: '' };
+  // Routes are few: each is worked out once (the metrics and the inspector ask on every request).
+  const key = `${method} ${url}`;
+  let found = knownRoutes.get(key);
+  if (!found) {
+    found = routeOperation(method, url);
+    knownRoutes.set(key, found);
+  }
+  return found;
+}
+
+const knownRoutes = new Map<string, { operation: string; version: string }>();
+
+function routeOperation(method: string, url: string): { operation: string; version: string } {
   const graph = /^\/(v1\.0|beta)\//.exec(url);
   if (!graph) {
     if (url.startsWith('/_graphmeet/health')) return { operation: 'health', version: '' };
     if (url.startsWith('/_graphmeet/ready')) return { operation: 'ready', version: '' };
+    if (url.startsWith('/_graphmeet/downloads/')) return { operation: 'download', version: '' };
     if (url.startsWith('/_graphmeet/')) return { operation: 'admin', version: '' };
     if (url.endsWith('/oauth2/v2.0/token')) return { operation: 'token', version: '' };
     if (url === metricsPath) return { operation: 'metrics', version: '' };
@@ -129,18 +129,28 @@ export function operationOf(method: string, url: string | undefined): { operatio
     return { operation: 'identity', version: '' };
   }
   const version = graph[1] as string;
-  const operation = url.endsWith('/$metadata')
-    ? 'metadata'
-    : /\/(communications|app)\/onlineMeetings$/.test(url)
-      ? 'getByVideoTeleconferenceId'
-      : url.endsWith('/createOrGet')
-        ? 'createOrGet'
-        : url.endsWith('/:meetingId')
-          ? (({ GET: 'get', PATCH: 'update', DELETE: 'delete' } as Record<string, string>)[method] ?? method)
-          : method === 'POST'
-            ? 'create'
-            : 'getByFilter';
-  return { operation, version };
+  return { operation: graphOperation(method, url), version };
+}
+
+/** The attendance and live-event navigations of a meeting, by the route's last segments. */
+const navigations: [RegExp, string][] = [
+  [/\/attendanceReports\/:reportId\/attendanceRecords$/, 'listAttendanceRecords'],
+  [/\/attendanceReports\/:reportId$/, 'getAttendanceReport'],
+  [/\/attendanceReports$/, 'listAttendanceReports'],
+  [/\/meetingAttendanceReport$/, 'getMeetingAttendanceReport'],
+  [/\/:meetingId\/(attendeeReport|recording|alternativeRecording|broadcastRecording)$/, 'getLiveEventStream'],
+];
+
+function graphOperation(method: string, url: string): string {
+  if (url.endsWith('/$metadata')) return 'metadata';
+  if (/\/(communications|app)\/onlineMeetings$/.test(url)) return 'getByVideoTeleconferenceId';
+  if (url.endsWith('/createOrGet')) return 'createOrGet';
+  const navigation = navigations.find(([pattern]) => pattern.test(url));
+  if (navigation) return navigation[1];
+  if (url.endsWith('/:meetingId')) {
+    return ({ GET: 'get', PATCH: 'update', DELETE: 'delete' } as Record<string, string>)[method] ?? method;
+  }
+  return method === 'POST' ? 'create' : 'getByFilter';
 }
 
 /** Why a token was refused, from a small fixed set (label values must stay few). */

@@ -55,6 +55,11 @@ export class AdminKey {
     private readonly clock: Clock,
   ) {}
 
+  /** Names the key in force without revealing it: console sessions are bound to it, so a new key ends them. */
+  get fingerprint(): string {
+    return createHash('sha256').update(this.digest).digest('hex').slice(0, 32);
+  }
+
   async matches(candidate: string): Promise<boolean> {
     if (timingSafeEqual(sha256(candidate), this.digest)) return true;
     const now = this.clock.now();

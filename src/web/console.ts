@@ -5,6 +5,7 @@ import type { DirectoryAdmin } from '../domain/directory-admin.js';
 import { type FaultRuleInput, type FaultRules, faultRuleInput } from '../domain/fault-rules.js';
 import type { MeetingAdmin } from '../domain/meeting-admin.js';
 import type { JournalEntry, RequestJournal } from '../domain/request-journal.js';
+import type { Throttling } from '../domain/throttling.js';
 import { GraphError } from '../graph/errors.js';
 import type { ApiVersion } from '../graph/types.js';
 import type { AdminKey } from '../identity/admin-key.js';
@@ -19,6 +20,7 @@ export interface ConsoleDeps {
   meetingAdmin: MeetingAdmin;
   journal: RequestJournal;
   faults: FaultRules;
+  throttling: Throttling;
   /** The meeting exactly as GET /{version}/users/{organizer}/onlineMeetings/{id} answers it. */
   meetingJson: (request: FastifyRequest, reply: FastifyReply, meeting: MeetingRecord, version: ApiVersion) => string;
   /** The secret the session cookie is signed with. */
@@ -42,8 +44,9 @@ export function registerConsole(app: FastifyInstance, deps: ConsoleDeps): void {
   const page = (reply: FastifyReply, title: string, body: Markup, status = 200) =>
     sendPage(reply, { locale: 'en', title, body: html`${nav()}${body}`, status, wide: true });
 
-  // A session is the moment it began, signed; the admin key's digest is part of what is signed, so a new key ends it.
-  const sign = (value: string) => createHmac('sha256', deps.pageKey).update(value).digest('base64url');
+  // A session is the moment it began, signed with the key in force named in it (see AdminKey.fingerprint).
+  const sign = (began: string) =>
+    createHmac('sha256', deps.pageKey).update(`${began}.${deps.adminKey.fingerprint}`).digest('base64url');
   const sessionValid = (request: FastifyRequest) => {
     const raw = request.cookies[cookieName];
     if (!raw) return false;
@@ -144,6 +147,8 @@ ${requestTable(recent.entries)}
         `Tenant ${tenant.id}`,
         html`<h1>Tenant ${tenant.displayName ?? tenant.id}</h1>
 <p class="muted">${tenant.id} · <a href="${consolePath}/meetings?tenantId=${tenant.id}">its meetings</a> · <a href="${consolePath}/requests?principal=${tenant.id}">its requests</a></p>
+<h2>Throttling</h2>
+${throttlingOf(deps.throttling, tenant.id)}
 <h2>Users</h2>
 <table><thead><tr><th scope="col">Object id</th><th scope="col">User principal name</th><th scope="col">Name</th><th scope="col">Meetings</th></tr></thead><tbody>
 ${users.map((u) => html`<tr><td>${u.id}</td><td>${u.userPrincipalName ?? ''}</td><td>${u.displayName ?? ''}</td><td><a href="${consolePath}/meetings?tenantId=${tenantId}&amp;organizer=${u.id}">organized</a></td></tr>`)}
@@ -313,7 +318,7 @@ ${rules.map(
 </tbody></table>
 <h2>Add a rule</h2>
 <form class="filters" method="post" action="${consolePath}/faults">
-${select('operation', 'Operation', ['create', 'createOrGet', 'get', 'update', 'delete', 'getByFilter', 'getByVideoTeleconferenceId', 'token'])}
+${select('operation', 'Operation', operations)}
 ${input('path', 'or path pattern (* = anything)')}
 ${input('tenantId', 'Tenant (optional)')}
 ${select('status', 'Answer', ['429', '503', '500', '502', '504', ''])}
@@ -348,6 +353,24 @@ ${input('expiresIn', 'Expires in (e.g. PT1H)')}
   });
 }
 
+/** The operations a rule can name, as graphmeet names them (http/metrics.ts operationOf). */
+const operations = [
+  'create',
+  'createOrGet',
+  'get',
+  'update',
+  'delete',
+  'getByFilter',
+  'getByVideoTeleconferenceId',
+  'listAttendanceReports',
+  'getAttendanceReport',
+  'listAttendanceRecords',
+  'getMeetingAttendanceReport',
+  'getLiveEventStream',
+  'download',
+  'token',
+];
+
 function nav(): Markup {
   return html`<nav class="console" aria-label="Console"><a href="${consolePath}">Tenants</a><a href="${consolePath}/meetings">Meetings</a><a href="${consolePath}/requests">Requests</a><a href="${consolePath}/faults">Fault rules</a>
 <form method="post" action="${consolePath}/logout"><button class="secondary" type="submit">Sign out</button></form></nav>`;
@@ -355,6 +378,13 @@ function nav(): Markup {
 
 const meetingPath = (tenantId: string, meetingId: string) =>
   `${consolePath}/tenants/${encodeURIComponent(tenantId)}/meetings/${encodeURIComponent(meetingId)}`;
+
+function throttlingOf(throttling: Throttling, tenantId: string): Markup {
+  const l = throttling.limitsFor(tenantId);
+  const whose = l.source === 'tenant' ? 'its own setting' : 'the server’s setting (--throttle)';
+  if (l.mode === 'off') return html`<p>Off (${whose}).</p>`;
+  return html`<p>Graph’s limits (${whose}): ${l.meetingsPerOrganizerPerMonth} meetings per organizer each month; ${l.requestsPerAppPerTenant.limit} requests per ${l.requestsPerAppPerTenant.windowSeconds} s per app in the tenant; ${l.requestsPerAppAcrossTenants.limit} per ${l.requestsPerAppAcrossTenants.windowSeconds} s per app across tenants.</p>`;
+}
 
 function requestTable(entries: JournalEntry[]): Markup {
   if (entries.length === 0) return html`<p class="muted">No request recorded.</p>`;

@@ -101,6 +101,18 @@ describe('GET /metrics', () => {
       ['GET', '/beta/app/onlineMeetings', 'getByVideoTeleconferenceId'],
       ['GET', '/v1.0/communications/onlineMeetings', 'getByVideoTeleconferenceId'],
       ['POST', '/:tenantId/oauth2/v2.0/token', 'token'],
+      ['GET', '/v1.0/me/onlineMeetings/:meetingId/attendanceReports', 'listAttendanceReports'],
+      ['GET', '/v1.0/users/:userId/onlineMeetings/:meetingId/attendanceReports/:reportId', 'getAttendanceReport'],
+      [
+        'GET',
+        '/beta/me/onlineMeetings/:meetingId/attendanceReports/:reportId/attendanceRecords',
+        'listAttendanceRecords',
+      ],
+      ['GET', '/beta/me/onlineMeetings/:meetingId/meetingAttendanceReport', 'getMeetingAttendanceReport'],
+      ['GET', '/v1.0/me/onlineMeetings/:meetingId/attendeeReport', 'getLiveEventStream'],
+      ['GET', '/beta/users/:userId/onlineMeetings/:meetingId/recording', 'getLiveEventStream'],
+      ['GET', '/_graphmeet/downloads/:token', 'download'],
+      ['GET', '/_graphmeet/tenants', 'admin'],
     ];
     for (const [method, url, operation] of cases) assert.equal(operationOf(method, url).operation, operation, url);
   });
