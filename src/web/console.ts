@@ -164,29 +164,22 @@ ${policies.map((p) => html`<tr><td>${p.name}</td><td>${p.appIds.join(', ')}</td>
       );
     });
 
-    scope.get<{ Querystring: Record<string, string | undefined> }>(
-      `${consolePath}/meetings`,
-      async (request, reply) => {
-        const q = request.query;
-        const filters = {
-          tenantId: text(q.tenantId),
-          organizer: text(q.organizer),
-          externalId: text(q.externalId),
-          joinMeetingId: text(q.joinMeetingId),
-          subject: text(q.subject),
-        };
-        const skip = pageStart(q.skip);
-        const { meetings, more } = await deps.meetingAdmin.search({ ...defined(filters), skip, top: pageSize });
-        const field = (name: keyof typeof filters, label: string) =>
-          html`<div><label for="f-${name}">${label}</label><input id="f-${name}" name="${name}" type="text" value="${filters[name] ?? ''}"></div>`;
-        return page(
-          reply,
-          'Meetings',
-          html`<h1>Meetings</h1>
-<form class="filters" method="get" action="${consolePath}/meetings">
-${field('subject', 'Subject contains')}${field('organizer', 'Organizer (id or UPN)')}${field('externalId', 'externalId')}${field('joinMeetingId', 'Meeting ID')}${field('tenantId', 'Tenant')}
-<div><button type="submit">Search</button></div>
-</form>
+    const meetingFilters = {
+      subject: 'Subject contains',
+      organizer: 'Organizer (id or UPN)',
+      externalId: 'externalId',
+      joinMeetingId: 'Meeting ID',
+      tenantId: 'Tenant',
+    };
+    scope.get<{ Querystring: Record<string, unknown> }>(`${consolePath}/meetings`, async (request, reply) => {
+      const filters = filtersOf(request.query, meetingFilters);
+      const skip = pageStart(request.query.skip);
+      const { meetings, more } = await deps.meetingAdmin.search({ ...filters, skip, top: pageSize });
+      return page(
+        reply,
+        'Meetings',
+        html`<h1>Meetings</h1>
+${filterForm(`${consolePath}/meetings`, meetingFilters, filters)}
 <table><caption class="muted">${meetings.length === 0 ? 'No meeting matches.' : `Meetings ${skip + 1}–${skip + meetings.length}, the newest first`}</caption>
 <thead><tr><th scope="col">Subject</th><th scope="col">Organizer</th><th scope="col">externalId</th><th scope="col">Meeting ID</th><th scope="col">Created</th></tr></thead><tbody>
 ${meetings.map(
@@ -195,9 +188,8 @@ ${meetings.map(
 )}
 </tbody></table>
 ${pager(`${consolePath}/meetings`, filters, skip, more)}`,
-        );
-      },
-    );
+      );
+    });
 
     scope.get<{ Params: { tenantId: string; meetingId: string }; Querystring: { version?: string } }>(
       `${consolePath}/tenants/:tenantId/meetings/:meetingId`,
@@ -231,35 +223,27 @@ ${requestTable(touched.entries)}
       },
     );
 
-    scope.get<{ Querystring: Record<string, string | undefined> }>(
-      `${consolePath}/requests`,
-      async (request, reply) => {
-        const q = request.query;
-        const filters = {
-          requestId: text(q.requestId),
-          status: text(q.status),
-          path: text(q.path),
-          principal: text(q.principal),
-          meetingId: text(q.meetingId),
-        };
-        const skip = pageStart(q.skip);
-        const { entries, more } = deps.journal.search({ ...defined(filters), skip, top: pageSize });
-        const field = (name: keyof typeof filters, label: string) =>
-          html`<div><label for="r-${name}">${label}</label><input id="r-${name}" name="${name}" type="text" value="${filters[name] ?? ''}"></div>`;
-        return page(
-          reply,
-          'Requests',
-          html`<h1>Requests</h1>
+    const requestFilters = {
+      requestId: 'request-id or client-request-id',
+      status: 'Status (429 or 4xx)',
+      path: 'Path contains',
+      principal: 'Tenant, user or app id',
+      meetingId: 'Meeting id',
+    };
+    scope.get<{ Querystring: Record<string, unknown> }>(`${consolePath}/requests`, async (request, reply) => {
+      const filters = filtersOf(request.query, requestFilters);
+      const skip = pageStart(request.query.skip);
+      const { entries, more } = deps.journal.search({ ...filters, skip, top: pageSize });
+      return page(
+        reply,
+        'Requests',
+        html`<h1>Requests</h1>
 <p class="muted">The last ${deps.journal.capacity} requests apps made to this node; tokens, secrets and passcodes are taken out.</p>
-<form class="filters" method="get" action="${consolePath}/requests">
-${field('requestId', 'request-id or client-request-id')}${field('status', 'Status (429 or 4xx)')}${field('path', 'Path contains')}${field('principal', 'Tenant, user or app id')}
-<div><button type="submit">Search</button></div>
-</form>
+${filterForm(`${consolePath}/requests`, requestFilters, filters)}
 ${requestTable(entries)}
 ${pager(`${consolePath}/requests`, filters, skip, more)}`,
-        );
-      },
-    );
+      );
+    });
 
     scope.get<{ Params: { requestId: string } }>(`${consolePath}/requests/:requestId`, async (request, reply) => {
       const entry = deps.journal.get(request.params.requestId);
@@ -396,9 +380,9 @@ ${entries.map(
 </tbody></table>`;
 }
 
-function pager(path: string, filters: Record<string, string | undefined>, skip: number, more: boolean): Markup {
+function pager(path: string, filters: Record<string, string>, skip: number, more: boolean): Markup {
   const link = (to: number, label: string) => {
-    const params = new URLSearchParams(defined(filters) as Record<string, string>);
+    const params = new URLSearchParams(filters);
     params.set('skip', String(to));
     return html`<a href="${path}?${params.toString()}">${label}</a>`;
   };
@@ -409,15 +393,35 @@ function pager(path: string, filters: Record<string, string | undefined>, skip: 
   return html`<nav aria-label="Pages">${links.filter(Boolean).map((l) => html`${l} `)}</nav>`;
 }
 
-const text = (value: string | undefined) => (value === undefined || value.trim() === '' ? undefined : value.trim());
-
-function defined<T extends Record<string, string | undefined>>(o: T): Partial<Record<keyof T, string>> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<Record<keyof T, string>>;
+/** The search fields of a list page as given: trimmed, empty ones (and repeated ones) left out. */
+function filtersOf<K extends string>(
+  query: Record<string, unknown>,
+  fields: Record<K, string>,
+): Partial<Record<K, string>> {
+  const out: Partial<Record<K, string>> = {};
+  for (const name of Object.keys(fields) as K[]) {
+    const value = query[name];
+    if (typeof value === 'string' && value.trim() !== '') out[name] = value.trim();
+  }
+  return out;
 }
 
-function pageStart(raw: string | undefined): number {
-  const n = raw !== undefined && /^\d{1,7}$/.test(raw) ? Number(raw) : 0;
-  return n;
+function filterForm(
+  action: string,
+  fields: Record<string, string>,
+  values: Record<string, string | undefined>,
+): Markup {
+  return html`<form class="filters" method="get" action="${action}">
+${Object.entries(fields).map(
+  ([name, label]) =>
+    html`<div><label for="f-${name}">${label}</label><input id="f-${name}" name="${name}" type="text" value="${values[name] ?? ''}"></div>`,
+)}
+<div><button type="submit">Search</button></div>
+</form>`;
+}
+
+function pageStart(raw: unknown): number {
+  return typeof raw === 'string' && /^\d{1,7}$/.test(raw) ? Number(raw) : 0;
 }
 
 /** A rule from the console's form: empty fields are left out, numbers are read as numbers. */

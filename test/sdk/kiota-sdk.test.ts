@@ -1,15 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import {
-  type AccessTokenProvider,
-  AllowedHostsValidator,
-  BaseBearerTokenAuthenticationProvider,
-} from '@microsoft/kiota-abstractions';
-import { createGraphServiceClient, GraphRequestAdapter, type GraphServiceClient } from '@microsoft/msgraph-sdk';
 import type { ODataError } from '@microsoft/msgraph-sdk/models/oDataErrors/index.js';
-import '@microsoft/msgraph-sdk-users';
 import { joinInformationHtml } from '../helpers/graph-assert.js';
+import { kiotaClient } from '../helpers/graph-sdk.js';
 import { newUser, startTestApp, type TestApp, type TestUser } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -21,15 +15,7 @@ before(async () => {
 after(() => t.close());
 
 /** The client exactly as the README tells users to build it: only the base URL and the token differ. */
-function clientWith(token: string, server = baseUrl): GraphServiceClient {
-  const tokens: AccessTokenProvider = {
-    getAuthorizationToken: async () => token,
-    getAllowedHostsValidator: () => new AllowedHostsValidator(new Set([new URL(server).hostname])),
-  };
-  const adapter = new GraphRequestAdapter(new BaseBearerTokenAuthenticationProvider(tokens));
-  adapter.baseUrl = `${server}/v1.0`;
-  return createGraphServiceClient(adapter);
-}
+const clientWith = (token: string, server = baseUrl) => kiotaClient(server, token);
 
 const userClient = async (user: TestUser) => clientWith(await t.userToken(user));
 

@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import type { AccessTokenProvider } from '@microsoft/kiota-abstractions';
-import { AllowedHostsValidator, BaseBearerTokenAuthenticationProvider } from '@microsoft/kiota-abstractions';
-import { createGraphServiceClient, GraphRequestAdapter, type GraphServiceClient } from '@microsoft/msgraph-sdk';
-import '@microsoft/msgraph-sdk-users';
+import { kiotaClient } from '../helpers/graph-sdk.js';
 import { runFixture, startHttpsTestApp } from '../helpers/https-app.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -23,15 +20,7 @@ beforeEach(async () => {
   await t.adminRequest('DELETE', '/_graphmeet/faults');
 });
 
-function kiotaClient(token: string): GraphServiceClient {
-  const tokens: AccessTokenProvider = {
-    getAuthorizationToken: async () => token,
-    getAllowedHostsValidator: () => new AllowedHostsValidator(new Set([new URL(baseUrl).hostname])),
-  };
-  const adapter = new GraphRequestAdapter(new BaseBearerTokenAuthenticationProvider(tokens));
-  adapter.baseUrl = `${baseUrl}/v1.0`;
-  return createGraphServiceClient(adapter);
-}
+const sdkClient = (token: string) => kiotaClient(baseUrl, token);
 
 type Entry = { status: number; injected: { ruleId: string } | null; response: { headers: Record<string, string> } };
 
@@ -53,7 +42,7 @@ describe('the SDKs’ retry handlers', () => {
     await t.addUser(user);
     const ruleId = await addRule({ operation: 'create', status: 429, retryAfterSeconds: 1, count: 1 });
     const started = performance.now();
-    const meeting = await kiotaClient(await t.userToken(user)).me.onlineMeetings.post({ subject: 'after a 429' });
+    const meeting = await sdkClient(await t.userToken(user)).me.onlineMeetings.post({ subject: 'after a 429' });
     const waited = performance.now() - started;
     assert.equal(meeting?.subject, 'after a 429');
     assert.ok(waited >= 950, `waited ${Math.round(waited)} ms`);
@@ -74,7 +63,7 @@ describe('the SDKs’ retry handlers', () => {
   test('when get meets 503 then 504, then msgraph-sdk retries both and reads the meeting', async () => {
     const user = newUser();
     await t.addUser(user);
-    const client = kiotaClient(await t.userToken(user));
+    const client = sdkClient(await t.userToken(user));
     const meeting = await client.me.onlineMeetings.post({ subject: 'read through faults' });
     await addRule({ operation: 'get', status: 503, retryAfterSeconds: 0, count: 1 });
     const second = await addRule({ operation: 'get', status: 504, count: 1 });
@@ -122,7 +111,7 @@ describe('the SDKs’ retry handlers', () => {
   test('when the tenant is throttled, then msgraph-sdk waits for the next window and goes on', async () => {
     const user = newUser();
     await t.addUser(user);
-    const client = kiotaClient(await t.userToken(user));
+    const client = sdkClient(await t.userToken(user));
     const meeting = await client.me.onlineMeetings.post({ subject: 'throttled reads' });
     await t.adminRequest('PUT', `/_graphmeet/tenants/${user.tenantId}/throttling`, {
       mode: 'graph',

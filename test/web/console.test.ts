@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  type AccessTokenProvider,
-  AllowedHostsValidator,
-  BaseBearerTokenAuthenticationProvider,
-} from '@microsoft/kiota-abstractions';
-import { createGraphServiceClient, GraphRequestAdapter } from '@microsoft/msgraph-sdk';
-import '@microsoft/msgraph-sdk-users';
 import type { Browser } from 'playwright-core';
 import { assertAccessible, launchChromium, person, screenshot } from '../helpers/browser.js';
+import { kiotaClient } from '../helpers/graph-sdk.js';
 import { newUser, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -24,15 +18,7 @@ after(async () => {
   await t.close();
 });
 
-function sdkFor(token: string) {
-  const tokens: AccessTokenProvider = {
-    getAuthorizationToken: async () => token,
-    getAllowedHostsValidator: () => new AllowedHostsValidator(new Set([new URL(origin).hostname])),
-  };
-  const adapter = new GraphRequestAdapter(new BaseBearerTokenAuthenticationProvider(tokens));
-  adapter.baseUrl = `${origin}/v1.0`;
-  return createGraphServiceClient(adapter);
-}
+const sdkFor = (token: string) => kiotaClient(origin, token);
 
 describe('admin console', () => {
   test('when an admin signs in, then they find the meeting an SDK created, open the request that created it, and a fault rule they add is met by the SDK’s retry', async () => {
