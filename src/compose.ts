@@ -13,7 +13,8 @@ import { RequestJournal } from './domain/request-journal.js';
 import { Throttling } from './domain/throttling.js';
 import type { Fidelity } from './graph/online-meeting.js';
 import type { EdgeLimits } from './http/edge.js';
-import { Metrics } from './http/metrics.js';
+import { loggableUrl } from './http/loggable-url.js';
+import { Metrics, operationOf } from './http/metrics.js';
 import type { AdminKey } from './identity/admin-key.js';
 import { LinkSigner, loadPageKey } from './identity/link-signer.js';
 import type { SigningKeyRing } from './identity/signing-key.js';
@@ -100,7 +101,10 @@ export async function composeApp(o: ComposeOptions) {
     readiness: () => o.store.readiness(),
     metrics,
     meetingAdmin: new MeetingAdmin(store),
-    journal: new RequestJournal(o.inspectorSize ?? 1000),
+    journal: new RequestJournal(o.inspectorSize ?? 1000, {
+      shownUrl: loggableUrl,
+      operation: (method, route) => operationOf(method, route).operation,
+    }),
     faults,
     throttling,
   };

@@ -1,3 +1,5 @@
+import type { Principal } from './principal.js';
+
 /**
  * The request inspector: the last N requests this node answered (N = 0 keeps none), with what was sent and what came
  * back. Kept in memory, as captured; secrets are taken out when an entry is read (tokens, client secrets and
@@ -13,27 +15,36 @@ export interface JournalPrincipal {
   appId: string | null;
 }
 
-/** One request as captured. */
+/** One request as captured: references to what the request and answer hold, nothing worked out yet. */
 export interface JournalCapture {
   id: string;
   clientRequestId: string;
-  time: string;
+  /** When the answer was sent (the machine's time, ms). */
+  endedMs: number;
   method: string;
-  /** With the query, credentials in it already left out. */
+  /** As the client sent it, query included. */
   url: string;
-  operation: string;
+  /** The route it matched (e.g. /v1.0/me/onlineMeetings/:meetingId), undefined when none did. */
+  route: string | undefined;
   status: number;
   durationMs: number;
-  principal: JournalPrincipal | undefined;
+  principal: Principal | undefined;
   /** The meeting the request named in its path, if it did. */
   meetingId: string | undefined;
   requestHeaders: Record<string, string | string[] | undefined>;
   requestBody: unknown;
   responseHeaders: Record<string, unknown>;
-  /** As sent, cut at `bodyLimit`. */
-  responseBody: string | undefined;
+  /** As sent. */
+  responseBody: string | Buffer | undefined;
   /** The fault rule that answered instead of graphmeet, if one did. */
   injected: { ruleId: string; what: string } | undefined;
+}
+
+/** How the HTTP layer names what it captured: the URL as it may be shown, the operation of a route. */
+export interface JournalDescriber {
+  /** The URL with any credential in its query left out. */
+  shownUrl(url: string): string;
+  operation(method: string, route: string | undefined): string;
 }
 
 /** One request as the admin API shows it. */
@@ -70,7 +81,7 @@ export interface JournalQuery {
   top: number;
 }
 
-/** The longest body kept of one request or answer. */
+/** The longest body shown of one answer. */
 export const journalBodyLimit = 64 * 1024;
 
 const redacted = '[redacted]';
@@ -83,7 +94,10 @@ export class RequestJournal {
   private next = 0;
   private size = 0;
 
-  constructor(readonly capacity: number) {
+  constructor(
+    readonly capacity: number,
+    private readonly describe: JournalDescriber,
+  ) {
     this.ring = new Array(Math.max(0, capacity));
   }
 
@@ -116,7 +130,7 @@ export class RequestJournal {
     const entries: JournalEntry[] = [];
     let skipped = 0;
     for (const capture of this.newestFirst()) {
-      const entry = entryOf(capture);
+      const entry = entryOf(capture, this.describe);
       if (!matches(entry, query)) continue;
       if (skipped++ < query.skip) continue;
       if (entries.length === query.top) return { entries, more: true };
@@ -126,7 +140,7 @@ export class RequestJournal {
   }
 
   get(id: string): JournalEntry | undefined {
-    for (const capture of this.newestFirst()) if (capture.id === id) return entryOf(capture);
+    for (const capture of this.newestFirst()) if (capture.id === id) return entryOf(capture, this.describe);
     return undefined;
   }
 }
@@ -150,26 +164,36 @@ function matches(e: JournalEntry, q: JournalQuery): boolean {
 }
 
 /** The entry the admin API shows: secrets out, bodies parsed where they are JSON, the meeting touched named. */
-function entryOf(c: JournalCapture): JournalEntry {
+function entryOf(c: JournalCapture, describe: JournalDescriber): JournalEntry {
+  const operation = describe.operation(c.method, c.route);
+  const url = describe.shownUrl(c.url);
   const responseBody = parsedBody(c.responseBody);
   // A passcode is hidden wherever it appears: in joinMeetingIdSettings and inside joinInformation's text alike.
   const passcodes = new Set<string>();
   collectPasscodes(c.requestBody, passcodes);
   collectPasscodes(responseBody, passcodes);
   const hide = (value: unknown) => withoutPasscodes(withoutSecrets(value), passcodes);
-  const meetingId = c.meetingId ?? createdMeetingId(c, responseBody);
+  const meetingId = c.meetingId ?? createdMeetingId(operation, responseBody);
+  const p = c.principal;
   return {
     id: c.id,
     clientRequestId: c.clientRequestId,
-    time: c.time,
+    time: new Date(c.endedMs - c.durationMs).toISOString(),
     method: c.method,
-    url: c.url,
-    path: c.url.split('?')[0] ?? c.url,
-    operation: c.operation,
+    url,
+    path: url.split('?')[0] ?? url,
+    operation,
     status: c.status,
-    durationMs: c.durationMs,
-    principal: c.principal ?? null,
-    meeting: meetingId && c.principal ? { tenantId: c.principal.tenantId, id: meetingId } : null,
+    durationMs: Math.round(c.durationMs * 10) / 10,
+    principal: p
+      ? {
+          kind: p.kind,
+          tenantId: p.tenantId,
+          userId: p.kind === 'delegated' ? p.userId : null,
+          appId: p.appId,
+        }
+      : null,
+    meeting: meetingId && p ? { tenantId: p.tenantId, id: meetingId } : null,
     injected: c.injected ?? null,
     request: { headers: headersOf(c.requestHeaders), body: hide(c.requestBody) ?? null },
     response: { headers: headersOf(c.responseHeaders), body: hide(responseBody) ?? null },
@@ -177,15 +201,19 @@ function entryOf(c: JournalCapture): JournalEntry {
 }
 
 /** A create or createOrGet names its meeting only in the answer. */
-function createdMeetingId(c: JournalCapture, body: unknown): string | undefined {
-  if (c.operation !== 'create' && c.operation !== 'createOrGet') return undefined;
+function createdMeetingId(operation: string, body: unknown): string | undefined {
+  if (operation !== 'create' && operation !== 'createOrGet') return undefined;
   const id = body && typeof body === 'object' ? (body as { id?: unknown }).id : undefined;
   return typeof id === 'string' ? id : undefined;
 }
 
-function parsedBody(text: string | undefined): unknown {
-  if (text === undefined || text === '') return undefined;
-  if (text.length >= journalBodyLimit) return `${text}…`;
+function parsedBody(sent: string | Buffer | undefined): unknown {
+  if (sent === undefined || sent.length === 0) return undefined;
+  const text = (Buffer.isBuffer(sent) ? sent.subarray(0, journalBodyLimit + 1).toString() : sent).slice(
+    0,
+    journalBodyLimit + 1,
+  );
+  if (text.length > journalBodyLimit) return `${text.slice(0, journalBodyLimit)}…`;
   const first = text.trimStart()[0];
   if (first !== '{' && first !== '[') return text;
   try {

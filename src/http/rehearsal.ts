@@ -4,7 +4,6 @@ import type { FaultAction, FaultRules } from '../domain/fault-rules.js';
 import { type JournalPrincipal, journalBodyLimit, type RequestJournal } from '../domain/request-journal.js';
 import type { Throttling } from '../domain/throttling.js';
 import { injectedError } from '../graph/errors.js';
-import { loggableUrl } from './loggable-url.js';
 import { operationOf } from './metrics.js';
 
 declare module 'fastify' {
@@ -30,14 +29,6 @@ export function isAppFacing(request: FastifyRequest): boolean {
   );
 }
 
-function principalOf(request: FastifyRequest): JournalPrincipal | undefined {
-  const p = request.principal;
-  if (!p) return undefined;
-  return p.kind === 'application'
-    ? { kind: p.kind, tenantId: p.tenantId, userId: null, appId: p.appId }
-    : { kind: p.kind, tenantId: p.tenantId, userId: p.userId, appId: p.appId };
-}
-
 const what = (action: FaultAction) =>
   action.drop
     ? `dropped the connection${action.latencyMs ? ` after ${action.latencyMs} ms` : ''}`
@@ -49,25 +40,31 @@ const what = (action: FaultAction) =>
         .join(', ');
 
 /**
- * The inspector's recording: every app-facing answer, with the bodies as sent. The response payload is kept as the
- * string Fastify sends (no copy); secrets are taken out when an entry is read (domain/request-journal.ts).
+ * The inspector's recording: every app-facing answer, with the bodies as sent. Only references are kept (the parsed
+ * request body, the payload as Fastify sends it, the headers); everything shown is worked out when an entry is read
+ * (domain/request-journal.ts), so that recording costs a request next to nothing. Callback hooks: no promise each.
  */
 export function registerInspector(app: FastifyInstance, journal: RequestJournal): void {
   if (!journal.enabled) return;
   app.decorateRequest('journalPayload', undefined);
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (typeof payload === 'string') (request as Captured).journalPayload = payload;
-    else if (Buffer.isBuffer(payload) && payload.length <= journalBodyLimit) {
-      (request as Captured).journalPayload = payload.toString();
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    // A large answer (a recording, a big collection) is not held whole by the inspector: its start is copied.
+    if (typeof payload === 'string') {
+      (request as Captured).journalPayload =
+        payload.length > journalBodyLimit ? payload.slice(0, journalBodyLimit + 1) : payload;
+    } else if (Buffer.isBuffer(payload)) {
+      (request as Captured).journalPayload =
+        payload.length > journalBodyLimit ? Buffer.from(payload.subarray(0, journalBodyLimit + 1)) : payload;
     }
-    return payload;
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (isAppFacing(request)) record(journal, request, reply.statusCode, reply.elapsedTime, reply.getHeaders());
+    done();
   });
 }
 
-type Captured = FastifyRequest & { journalPayload: string | undefined };
+type Captured = FastifyRequest & { journalPayload: string | Buffer | undefined };
 
 function record(
   journal: RequestJournal,
@@ -76,23 +73,26 @@ function record(
   elapsedMs: number,
   responseHeaders: Record<string, unknown>,
 ): void {
-  const payload = (request as Captured).journalPayload;
   const params = request.params as { meetingId?: unknown } | undefined;
   journal.record({
     id: request.id,
     clientRequestId: request.clientRequestId || request.id,
-    time: new Date(Date.now() - elapsedMs).toISOString(),
+    endedMs: Date.now(),
     method: request.method,
-    url: loggableUrl(request.url),
-    operation: operationOf(request.method, request.routeOptions.url).operation,
+    url: request.url,
+    route: request.routeOptions.url,
     status,
-    durationMs: Math.round(elapsedMs * 10) / 10,
-    principal: principalOf(request),
+    durationMs: elapsedMs,
+    principal: request.principal ?? undefined,
     meetingId: typeof params?.meetingId === 'string' ? params.meetingId : undefined,
     requestHeaders: request.headers,
-    requestBody: request.body,
+    // Nor a large request body (bodies may be as large as --body-limit).
+    requestBody:
+      Number(request.headers['content-length']) > journalBodyLimit
+        ? `(a body of ${request.headers['content-length']} bytes, not kept)`
+        : request.body,
     responseHeaders,
-    responseBody: payload && payload.length > journalBodyLimit ? payload.slice(0, journalBodyLimit) : payload,
+    responseBody: (request as Captured).journalPayload,
     injected: request.injected ? { ruleId: request.injected.ruleId, what: what(request.injected) } : undefined,
   });
 }
@@ -107,9 +107,7 @@ export function registerRehearsal(
   deps: { faults: FaultRules; throttling: Throttling; journal: RequestJournal },
 ): void {
   app.decorateRequest('injected', undefined);
-  app.addHook('preValidation', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!deps.faults.any && !deps.throttling.any) return;
-    if (!isAppFacing(request)) return;
+  const rehearse = async (request: FastifyRequest, reply: FastifyReply) => {
     if (deps.faults.any) {
       const action = await deps.faults.decide(factsOf(request));
       if (action) {
@@ -128,6 +126,16 @@ export function registerRehearsal(
     if (deps.throttling.any && principal) {
       await deps.throttling.countRequest(principal.tenantId, principal.appId);
     }
+  };
+  // The default (no rule, no throttling) returns at once, without a promise.
+  app.addHook('preValidation', (request, reply, done) => {
+    if ((!deps.faults.any && !deps.throttling.any) || !isAppFacing(request)) return done();
+    rehearse(request, reply).then(
+      () => {
+        if (!reply.sent) done();
+      },
+      (err: Error) => done(err),
+    );
   });
 }
 
