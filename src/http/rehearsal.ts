@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultAction, FaultRules } from '../domain/fault-rules.js';
-import { type JournalPrincipal, journalBodyLimit, type RequestJournal } from '../domain/request-journal.js';
+import { journalBodyLimit, type RequestJournal } from '../domain/request-journal.js';
 import type { Throttling } from '../domain/throttling.js';
 import { injectedError } from '../graph/errors.js';
 import { operationOf } from './metrics.js';
