@@ -30,6 +30,8 @@ const groups = [
   { prefix: '/meetingOptions/', tag: 'Pages', security: undefined },
   { prefix: '/dialin/', tag: 'Pages', security: undefined },
   { prefix: '/_graphmeet/ready', tag: 'Service', security: undefined },
+  // The console's pages sign in with the admin key into a cookie of their own (no bearer header).
+  { prefix: '/_graphmeet/console', tag: 'Console', security: undefined },
   { prefix: '/_graphmeet/', tag: 'Admin', security: 'adminKey' },
   { prefix: '/metrics', tag: 'Service', security: undefined },
   { prefix: '/openapi.json', tag: 'Service', security: undefined },
@@ -78,7 +80,7 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
         {
           name: 'Admin',
           description:
-            'The directory: tenants, users, applications, application access policies; the clock; meetings made to happen',
+            'The directory: tenants, users, applications, application access policies; the clock; meetings made to happen; meetings found, read and deleted; the request inspector; fault rules, throttling and reset',
         },
         { name: 'Identity', description: 'OpenID configuration, signing keys and the token endpoint, per tenant' },
         { name: 'Service', description: 'Health, readiness, metrics and this document' },
@@ -88,6 +90,10 @@ export async function registerOpenApi(app: FastifyInstance): Promise<void> {
             'HTML pages people open: join links (classic and short), the lobby and meeting, join by meeting ID, meeting options, dial-in',
         },
         { name: 'Downloads', description: 'Signed, short-lived download links the live-event streams redirect to' },
+        {
+          name: 'Console',
+          description: 'The admin console’s HTML pages, signed in with the admin key (a cookie session for its path)',
+        },
       ],
     },
     transform: ({ schema, url, route }) => {
