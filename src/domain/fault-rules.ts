@@ -102,6 +102,8 @@ const defaultRetryAfterSeconds = 2;
 
 interface LoadedRule {
   record: FaultRuleRecord;
+  /** Used up (its count reached 0, on this node or another): not asked again until it is read anew. */
+  spent: boolean;
   spec: FaultRuleSpec;
   expiresMs: number;
   path: RegExp | undefined;
@@ -186,9 +188,12 @@ export class FaultRules {
   async decide(facts: RequestFacts): Promise<FaultAction | undefined> {
     const now = this.clock.now();
     for (const rule of this.rules) {
-      if (rule.expiresMs <= now || !matches(rule, facts)) continue;
+      if (rule.spent || rule.expiresMs <= now || !matches(rule, facts)) continue;
       const taken = await this.store.takeFaultRuleMatch(rule.record.id);
-      if (!taken) continue;
+      if (!taken) {
+        rule.spent = true;
+        continue;
+      }
       const { probability, seed } = rule.spec;
       if (probability !== undefined && draw(seed ?? 0, taken.matched) >= probability) continue;
       const { status, latencyMs, drop } = rule.spec;
@@ -247,6 +252,7 @@ function loaded(record: FaultRuleRecord): LoadedRule {
   const spec = record.rule as FaultRuleSpec;
   return {
     record,
+    spent: record.remaining === 0,
     spec,
     expiresMs: Date.parse(record.expiresDateTime),
     path: spec.path === undefined ? undefined : globPattern(spec.path),
