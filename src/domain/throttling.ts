@@ -90,8 +90,27 @@ export class Throttling {
     const limits = this.limitsFor(tenantId);
     if (limits.mode !== 'graph') return;
     const app = appId ?? 'none';
-    await this.take(`app:${app}:tenant:${tenantId}`, tenantId, limits.requestsPerAppPerTenant, 'per app per tenant');
-    await this.take(`app:${app}`, '', limits.requestsPerAppAcrossTenants, 'per app across all tenants');
+    const now = this.clock.now();
+    const windows = [
+      {
+        scope: `app:${app}:tenant:${tenantId}`,
+        tenantId,
+        ...limits.requestsPerAppPerTenant,
+        what: 'per app per tenant',
+      },
+      { scope: `app:${app}`, tenantId: '', ...limits.requestsPerAppAcrossTenants, what: 'per app across all tenants' },
+    ].map((w) => ({ ...w, startMs: Math.floor(now / (w.windowSeconds * 1000)) * w.windowSeconds * 1000 }));
+    const counts = await this.store.countInWindows(
+      windows.map((w) => ({ scope: w.scope, tenantId: w.tenantId, windowStart: new Date(w.startMs).toISOString() })),
+    );
+    windows.forEach((w, i) => {
+      if ((counts[i] ?? 0) > w.limit) {
+        throw tooManyRequests(
+          `Too many requests: the limit of ${w.limit} requests per ${w.windowSeconds} seconds ${w.what} was reached.`,
+          Math.max(1, Math.ceil((w.startMs + w.windowSeconds * 1000 - now) / 1000)),
+        );
+      }
+    });
   }
 
   /** Counts a meeting request of the organizer this calendar month (UTC); throws 429 past the monthly quota. */
@@ -101,33 +120,13 @@ export class Throttling {
     const now = new Date(this.clock.now());
     const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1);
     const next = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
-    const count = await this.store.countInWindow(
-      `meetings:${tenantId}:${organizerId}`,
-      tenantId,
-      new Date(start).toISOString(),
-    );
+    const [count = 0] = await this.store.countInWindows([
+      { scope: `meetings:${tenantId}:${organizerId}`, tenantId, windowStart: new Date(start).toISOString() },
+    ]);
     if (count > limits.meetingsPerOrganizerPerMonth) {
       throw tooManyRequests(
         `The organizer has reached the limit of ${limits.meetingsPerOrganizerPerMonth} meetings this month.`,
         Math.max(1, Math.ceil((next - now.getTime()) / 1000)),
-      );
-    }
-  }
-
-  private async take(
-    scope: string,
-    tenantId: string,
-    { limit, windowSeconds }: { limit: number; windowSeconds: number },
-    what: string,
-  ): Promise<void> {
-    const now = this.clock.now();
-    const windowMs = windowSeconds * 1000;
-    const start = Math.floor(now / windowMs) * windowMs;
-    const count = await this.store.countInWindow(scope, tenantId, new Date(start).toISOString());
-    if (count > limit) {
-      throw tooManyRequests(
-        `Too many requests: the limit of ${limit} requests per ${windowSeconds} seconds ${what} was reached.`,
-        Math.max(1, Math.ceil((start + windowMs - now) / 1000)),
       );
     }
   }

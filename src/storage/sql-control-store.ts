@@ -2,13 +2,35 @@ import type { Kysely } from 'kysely';
 import { type Clock, isoNow } from '../common/clock.js';
 import type { Database } from './schema.js';
 import type { ControlStore, FaultRuleRecord } from './store.js';
+import { TransactionBatcher } from './transaction-batcher.js';
 
-/** Fault rules, throttling settings and counters in SQL, for SQLite and PostgreSQL alike. */
+/**
+ * Fault rules, throttling settings and counters in SQL, for SQLite and PostgreSQL alike. Counting is on the request
+ * path while throttling is on: counts that arrive together are written in one transaction (group commit), each still
+ * exact and answered only after its commit.
+ */
 export class SqlControlStore implements ControlStore {
+  private readonly counting: TransactionBatcher<CountJob, number[]> | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
-  ) {}
+    /** Batch counts (the store of the whole process; not one handed out inside a transaction). */
+    { batch = false, lanes = 1 }: { batch?: boolean; lanes?: number } = {},
+  ) {
+    this.counting = batch
+      ? new TransactionBatcher<CountJob, number[]>(
+          (jobs) =>
+            db.transaction().execute(async (trx) => {
+              const results: number[][] = [];
+              for (const job of jobs) results.push(await countAll(trx, job));
+              return results;
+            }),
+          (job) => db.transaction().execute((trx) => countAll(trx, job)),
+          { lanes },
+        )
+      : undefined;
+  }
 
   async listFaultRules(): Promise<FaultRuleRecord[]> {
     const rows = await this.db.selectFrom('fault_rules').selectAll().orderBy('created_at').orderBy('rule_id').execute();
@@ -97,8 +119,18 @@ export class SqlControlStore implements ControlStore {
       .execute();
   }
 
-  async countInWindow(scope: string, tenantId: string, windowStart: string): Promise<number> {
-    const row = await this.db
+  countInWindows(counts: CountJob): Promise<number[]> {
+    return this.counting ? this.counting.submit(counts) : this.db.transaction().execute((trx) => countAll(trx, counts));
+  }
+}
+
+type CountJob = { scope: string; tenantId: string; windowStart: string }[];
+
+/** Counts one more event in each scope's window (a window that began earlier starts again at 1); the counts now. */
+async function countAll(db: Kysely<Database>, counts: CountJob): Promise<number[]> {
+  const results: number[] = [];
+  for (const { scope, tenantId, windowStart } of counts) {
+    const row = await db
       .insertInto('throttle_counters')
       .values({ scope, tenant_id: tenantId, window_start: windowStart, count: 1 })
       .onConflict((oc) =>
@@ -114,6 +146,7 @@ export class SqlControlStore implements ControlStore {
       )
       .returning('count')
       .executeTakeFirstOrThrow();
-    return Number(row.count);
+    results.push(Number(row.count));
   }
+  return results;
 }

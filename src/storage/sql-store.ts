@@ -56,7 +56,10 @@ export class SqlStore implements Store {
     this.directory = new SqlDirectoryStore(db, clock);
     this.keys = new SqlKeyStore(db, clock);
     this.rooms = new SqlRoomStore(db, dialect, clock);
-    this.controls = new SqlControlStore(db, clock);
+    this.controls = new SqlControlStore(db, clock, {
+      batch: !within,
+      lanes: dialect === 'postgres' ? POSTGRES_LANES : 1,
+    });
     this.q = within?.queries ?? meetingQueries(db, dialect);
     this.batch = within ? undefined : this.batchers();
     this.inTransaction = within !== undefined;

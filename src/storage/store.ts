@@ -391,8 +391,8 @@ export interface ControlStore {
   listThrottleSettings(): Promise<{ tenantId: string; setting: Record<string, unknown> }[]>;
   putThrottleSetting(tenantId: string, setting: Record<string, unknown> | null): Promise<void>;
   /**
-   * Counts one more event in `scope` for the window that starts at `windowStart` (a window that began earlier
-   * starts again at 1), atomically across nodes; resolves to the count now.
+   * Counts one more event in each scope for the window that starts at its `windowStart` (a window that began earlier
+   * starts again at 1), atomically across nodes and all together; resolves to the counts now, in order.
    */
-  countInWindow(scope: string, tenantId: string, windowStart: string): Promise<number>;
+  countInWindows(counts: { scope: string; tenantId: string; windowStart: string }[]): Promise<number[]>;
 }
