@@ -26,6 +26,7 @@ const groups = [
   { prefix: '/_graphmeet/web/', tag: 'Pages', security: undefined },
   { prefix: '/l/', tag: 'Pages', security: undefined },
   { prefix: '/meet', tag: 'Pages', security: undefined },
+  { prefix: '/favicon.ico', tag: 'Pages', security: undefined },
   { prefix: '/room/', tag: 'Pages', security: undefined },
   { prefix: '/meetingOptions/', tag: 'Pages', security: undefined },
   { prefix: '/dialin/', tag: 'Pages', security: undefined },

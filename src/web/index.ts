@@ -53,6 +53,9 @@ export async function registerWebPages(app: FastifyInstance, deps: WebDeps): Pro
         .send(script),
     );
 
+    // Browsers ask for it on every page: answered here (nothing to show), so it is not taken for an app's request.
+    scope.get('/favicon.ico', (_request, reply) => reply.code(204).header('cache-control', immutable).send());
+
     scope.get('/', (request, reply) => {
       const locale = negotiateLocale(request.headers['accept-language']);
       const t = pageText(locale);

@@ -101,11 +101,16 @@ describe('request inspector', () => {
     assert.equal(((value[0] as Entry).request.body as { client_secret: string }).client_secret, '[redacted]');
   });
 
-  test('when the admin API is called, then the inspector does not record it', async () => {
-    const before = (await requests('path=/_graphmeet/')).value.length;
+  test('when the admin API, the pages or a browser’s favicon are asked for, then the inspector does not record them', async () => {
     await t.adminRequest('GET', '/_graphmeet/tenants');
-    assert.equal((await requests('path=/_graphmeet/')).value.length, before);
-    assert.equal(before, 0);
+    assert.equal((await t.app.inject('/favicon.ico')).statusCode, 204);
+    assert.equal((await t.app.inject('/meet')).statusCode, 200);
+    for (const path of ['/_graphmeet/', '/favicon.ico', '/meet']) {
+      assert.equal((await requests(`path=${encodeURIComponent(path)}`)).value.length, 0, path);
+    }
+    // A path nothing serves is an app's mistake worth seeing.
+    assert.equal((await t.app.inject('/v1.0/me/onlineMeeting')).statusCode, 400);
+    assert.equal((await requests('path=/v1.0/me/onlineMeeting&status=400')).value.length, 1);
   });
 
   test('when the filters are not valid, then the answer is 400 in the envelope', async () => {
