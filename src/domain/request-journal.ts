@@ -130,11 +130,17 @@ export class RequestJournal {
     const entries: JournalEntry[] = [];
     let skipped = 0;
     for (const capture of this.newestFirst()) {
-      const entry = entryOf(capture, this.describe);
-      if (!matches(entry, query)) continue;
+      // Matched on what costs little to work out; bodies are read and cleaned only for the page shown.
+      if (
+        !matches(
+          summaryOf(capture, this.describe, () => parsedBody(capture.responseBody)),
+          query,
+        )
+      )
+        continue;
       if (skipped++ < query.skip) continue;
       if (entries.length === query.top) return { entries, more: true };
-      entries.push(entry);
+      entries.push(entryOf(capture, this.describe));
     }
     return { entries, more: false };
   }
@@ -145,7 +151,7 @@ export class RequestJournal {
   }
 }
 
-function matches(e: JournalEntry, q: JournalQuery): boolean {
+function matches(e: JournalSummary, q: JournalQuery): boolean {
   if (q.requestId !== undefined && e.id !== q.requestId && e.clientRequestId !== q.requestId) return false;
   if (q.status !== undefined) {
     const s = q.status.toLowerCase();
@@ -163,16 +169,28 @@ function matches(e: JournalEntry, q: JournalQuery): boolean {
   return true;
 }
 
+/** An entry without its headers and bodies: what searches match on. */
+type JournalSummary = Omit<JournalEntry, 'request' | 'response'>;
+
 /** The entry the admin API shows: secrets out, bodies parsed where they are JSON, the meeting touched named. */
 function entryOf(c: JournalCapture, describe: JournalDescriber): JournalEntry {
-  const operation = describe.operation(c.method, c.route);
-  const url = describe.shownUrl(c.url);
   const responseBody = parsedBody(c.responseBody);
   // A passcode is hidden wherever it appears: in joinMeetingIdSettings and inside joinInformation's text alike.
   const passcodes = new Set<string>();
   collectPasscodes(c.requestBody, passcodes);
   collectPasscodes(responseBody, passcodes);
   const hide = (value: unknown) => withoutPasscodes(withoutSecrets(value), passcodes);
+  return {
+    ...summaryOf(c, describe, () => responseBody),
+    request: { headers: headersOf(c.requestHeaders), body: hide(c.requestBody) ?? null },
+    response: { headers: headersOf(c.responseHeaders), body: hide(responseBody) ?? null },
+  };
+}
+
+/** Everything of an entry but its headers and bodies; the answer's body is read only to name a meeting created. */
+function summaryOf(c: JournalCapture, describe: JournalDescriber, responseBody: () => unknown): JournalSummary {
+  const operation = describe.operation(c.method, c.route);
+  const url = describe.shownUrl(c.url);
   const meetingId = c.meetingId ?? createdMeetingId(operation, responseBody);
   const p = c.principal;
   return {
@@ -195,14 +213,13 @@ function entryOf(c: JournalCapture, describe: JournalDescriber): JournalEntry {
       : null,
     meeting: meetingId && p ? { tenantId: p.tenantId, id: meetingId } : null,
     injected: c.injected ?? null,
-    request: { headers: headersOf(c.requestHeaders), body: hide(c.requestBody) ?? null },
-    response: { headers: headersOf(c.responseHeaders), body: hide(responseBody) ?? null },
   };
 }
 
 /** A create or createOrGet names its meeting only in the answer. */
-function createdMeetingId(operation: string, body: unknown): string | undefined {
+function createdMeetingId(operation: string, responseBody: () => unknown): string | undefined {
   if (operation !== 'create' && operation !== 'createOrGet') return undefined;
+  const body = responseBody();
   const id = body && typeof body === 'object' ? (body as { id?: unknown }).id : undefined;
   return typeof id === 'string' ? id : undefined;
 }
