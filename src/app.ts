@@ -3,6 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
   type FastifyServerOptions,
   LogController,
 } from 'fastify';
@@ -22,7 +24,7 @@ import { liveEventStreams } from './graph/attendance-report.js';
 import { csdlDocument } from './graph/csdl.js';
 import { badRequest, GraphError, methodNotAllowed, notFound, serviceNotAvailable } from './graph/errors.js';
 import type { Fidelity } from './graph/online-meeting.js';
-import { apiVersions } from './graph/types.js';
+import { type ApiVersion, apiVersions } from './graph/types.js';
 import { registerAdminRoutes } from './http/admin/index.js';
 import { registerBearerAuth } from './http/bearer-auth.js';
 import { registerDownloads } from './http/downloads.js';
@@ -48,7 +50,7 @@ import type { AdminKey } from './identity/admin-key.js';
 import type { LinkSigner } from './identity/link-signer.js';
 import type { TokenEndpoint } from './identity/token-endpoint.js';
 import type { TokenVerifier } from './identity/token-verifier.js';
-import type { Store } from './storage/store.js';
+import type { MeetingRecord, Store } from './storage/store.js';
 import { registerWebPages } from './web/index.js';
 
 /** The services the HTTP app serves; compose.ts makes them. */
@@ -214,6 +216,11 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
     app.get(`/${version}/$metadata`, async (_request, reply) => reply.type('application/xml').send(document));
   }
 
+  const fidelity = deps.fidelity ?? 'observed';
+  // Meetings as the Graph API answers them, for the admin API and the console alike.
+  const meetingJson = (request: FastifyRequest, reply: FastifyReply, meeting: MeetingRecord, version: ApiVersion) =>
+    meetingAnswer(request, reply, meeting, { publicUrl: services.publicUrl, fidelity }, version);
+
   await app.register(
     async (scope) =>
       registerAdminRoutes(scope.withTypeProvider<TypeBoxTypeProvider>(), {
@@ -226,8 +233,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
         journal: services.journal,
         faults: services.faults,
         throttling: services.throttling,
-        publicUrl: services.publicUrl,
-        fidelity: deps.fidelity ?? 'observed',
+        meetingJson,
       }),
     { prefix: '/_graphmeet' },
   );
@@ -247,14 +253,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
     journal: services.journal,
     faults: services.faults,
     throttling: services.throttling,
-    meetingJson: (request, reply, meeting, version) =>
-      meetingAnswer(
-        request,
-        reply,
-        meeting,
-        { publicUrl: services.publicUrl, fidelity: deps.fidelity ?? 'observed' },
-        version,
-      ),
+    meetingJson,
   });
 
   const rendered = new RenderedMeetings();
@@ -267,7 +266,7 @@ export async function buildApp(services: AppServices, deps: HttpOptions) {
           meetings: services.meetings,
           publicUrl: services.publicUrl,
           rendered,
-          fidelity: deps.fidelity ?? 'observed',
+          fidelity,
           clock: services.clock,
           links: services.links,
         });

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Static, Type } from 'typebox';
 import { type Clock, isoNow } from '../common/clock.js';
+import { guidSource } from '../common/guid.js';
+import { clip } from '../common/text.js';
 import { badRequest, notFound } from '../graph/errors.js';
 import type { ControlStore, FaultRuleRecord } from '../storage/store.js';
 import { parseClockMoment, parseDuration } from './clock-control.js';
@@ -14,7 +16,7 @@ import { parseClockMoment, parseDuration } from './clock-control.js';
  */
 
 const strict = { additionalProperties: false } as const;
-const guid = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const guid = `^${guidSource}$`;
 
 /** What an administrator sends to add a rule (admin API, CLI, seed file). */
 export const faultRuleInput = Type.Object(
@@ -165,14 +167,14 @@ export class FaultRules {
 
   async get(id: string): Promise<FaultRule> {
     const found = (await this.list()).find((r) => r.id === id);
-    if (!found) throw notFound(`There is no fault rule '${id.slice(0, 64)}'.`);
+    if (!found) throw noSuchRule(id);
     return found;
   }
 
   async remove(id: string): Promise<void> {
     const removed = await this.store.deleteFaultRule(id);
     await this.refresh();
-    if (!removed) throw notFound(`There is no fault rule '${id.slice(0, 64)}'.`);
+    if (!removed) throw noSuchRule(id);
   }
 
   async clear(tenantId?: string): Promise<number> {
@@ -210,6 +212,8 @@ export class FaultRules {
     return undefined;
   }
 }
+
+const noSuchRule = (id: string) => notFound(`There is no fault rule '${clip(id, 64)}'.`);
 
 /** The stored record of a new rule; throws 400 for what the input's shape cannot say. */
 function recordOf(input: FaultRuleInput, nowMs: number, id: string): FaultRuleRecord {

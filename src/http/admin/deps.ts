@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ClockControl } from '../../domain/clock-control.js';
 import type { DirectoryAdmin } from '../../domain/directory-admin.js';
 import type { FaultRules } from '../../domain/fault-rules.js';
@@ -5,7 +6,7 @@ import type { MeetingAdmin } from '../../domain/meeting-admin.js';
 import type { MeetingRooms } from '../../domain/meeting-rooms.js';
 import type { RequestJournal } from '../../domain/request-journal.js';
 import type { Throttling } from '../../domain/throttling.js';
-import type { Fidelity } from '../../graph/online-meeting.js';
+import type { ApiVersion } from '../../graph/types.js';
 import type { AdminKey } from '../../identity/admin-key.js';
 import type { LinkSigner } from '../../identity/link-signer.js';
 
@@ -20,7 +21,11 @@ export interface AdminDeps {
   journal: RequestJournal;
   faults: FaultRules;
   throttling: Throttling;
-  /** For meetings shown as the API answers them. */
-  publicUrl: () => string;
-  fidelity: Fidelity;
+  /** The meeting exactly as GET /{version}/users/{organizer}/onlineMeetings/{id} answers it. */
+  meetingJson: (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    meeting: Awaited<ReturnType<MeetingAdmin['get']>>,
+    version: ApiVersion,
+  ) => string;
 }

@@ -2,7 +2,6 @@ import { Type } from 'typebox';
 import { maxPage } from '../../domain/meeting-admin.js';
 import { apiVersions } from '../../graph/types.js';
 import { errorResponses, graphContentType } from '../graph-error.js';
-import { meetingAnswer } from '../render/online-meeting.js';
 import type { GraphApp } from '../routes/route-kit.js';
 import type { AdminDeps } from './deps.js';
 import { nextLinkProperty, noContent, pageOf, pageQuery } from './schemas.js';
@@ -74,7 +73,7 @@ export function registerMeetingAdminRoutes(app: GraphApp, deps: AdminDeps): void
     },
     async (request, reply) => {
       const meeting = await deps.meetingAdmin.get(request.params.tenantId, request.params.meetingId);
-      const json = meetingAnswer(request, reply, meeting, deps, request.query.version ?? 'v1.0');
+      const json = deps.meetingJson(request, reply, meeting, request.query.version ?? 'v1.0');
       return reply.type(graphContentType).send(json);
     },
   );

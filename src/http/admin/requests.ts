@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { clip } from '../../common/text.js';
 import { notFound } from '../../graph/errors.js';
 import { errorResponses } from '../graph-error.js';
 import type { GraphApp } from '../routes/route-kit.js';
@@ -56,7 +57,7 @@ export function registerRequestRoutes(app: GraphApp, { journal }: AdminDeps): vo
     },
     async (request) => {
       const entry = journal.get(request.params.requestId);
-      if (!entry) throw notFound(`The inspector holds no request '${request.params.requestId.slice(0, 64)}'.`);
+      if (!entry) throw notFound(`The inspector holds no request '${clip(request.params.requestId, 64)}'.`);
       return entry;
     },
   );
