@@ -36,6 +36,9 @@ export interface MeetingSummary {
 
 export const maxPage = 200;
 
+const noSuchMeeting = (tenantId: string, meetingId: string) =>
+  notFound(`Tenant '${clip(tenantId, 80)}' has no meeting '${clip(meetingId, 80)}'.`);
+
 export class MeetingAdmin {
   constructor(private readonly store: Store) {}
 
@@ -68,14 +71,12 @@ export class MeetingAdmin {
 
   async get(tenantId: string, meetingId: string): Promise<MeetingRecord> {
     const meeting = await this.store.getMeeting(tenantIdOf(tenantId), meetingId);
-    if (!meeting) throw notFound(`Tenant '${tenantId}' has no meeting '${clip(meetingId, 80)}'.`);
+    if (!meeting) throw noSuchMeeting(tenantId, meetingId);
     return meeting;
   }
 
   async delete(tenantId: string, meetingId: string): Promise<void> {
-    if (!(await this.store.deleteMeeting(tenantIdOf(tenantId), meetingId))) {
-      throw notFound(`Tenant '${tenantId}' has no meeting '${clip(meetingId, 80)}'.`);
-    }
+    if (!(await this.store.deleteMeeting(tenantIdOf(tenantId), meetingId))) throw noSuchMeeting(tenantId, meetingId);
   }
 
   /** Forgets state, in one transaction (so several nodes on one database see all of it go at once). */
